@@ -1,0 +1,96 @@
+using FeedbackConsole.Core.Common;
+using FeedbackConsole.Core.Data;
+using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Features.Accounts;
+using FeedbackConsole.Core.Features.Admin.Users;
+using FeedbackConsole.Core.Features.Home;
+using FeedbackConsole.Core.Options;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace FeedbackConsole.Core;
+
+/// <summary>The one place Core's services are wired (the host calls it once from Program.cs).</summary>
+public static class CoreServiceCollectionExtensions
+{
+    public static IServiceCollection AddFeedbackConsoleCore(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BootstrapOptions>().Bind(configuration.GetSection(BootstrapOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddFeedbackData(configuration, contentRoot);
+        services.AddFeedbackIdentity();
+
+        // Keys in the database: sessions survive restarts and work across instances sharing PostgreSQL.
+        services.AddDataProtection().SetApplicationName("FeedbackConsole").PersistKeysToDbContext<FeedbackDbContext>();
+
+        services.AddSingleton<UseCases>();
+        services.AddSingleton<UserPreferences>();
+        services.AddSingleton<GetHomeSummary>();
+        services.AddScoped<BootstrapAdmin>();
+        services.AddScoped<AdminGuard>();
+        services.AddScoped<ListUsers>();
+        services.AddScoped<CreateUser>();
+        services.AddScoped<SetUserRoles>();
+        services.AddScoped<SetUserDisabled>();
+        services.AddScoped<ResetUserPassword>();
+
+        services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: ["ready"]);
+        return services;
+    }
+
+    private static void AddFeedbackData(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var connectionString = DatabaseConnection.Resolve(options, configuration.GetConnectionString(DatabaseConnection.ConnectionStringName), contentRoot);
+
+        if (options.Provider == DatabaseProvider.Postgres)
+        {
+            services.AddDbContextFactory<PostgresFeedbackDbContext>(o => o.UseNpgsql(connectionString));
+            services.AddForwarding<PostgresFeedbackDbContext>();
+        }
+        else
+        {
+            var pragmas = new SqlitePragmaInterceptor(options.SqliteBusyTimeoutMilliseconds);
+            services.AddDbContextFactory<SqliteFeedbackDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(pragmas));
+            services.AddForwarding<SqliteFeedbackDbContext>();
+        }
+    }
+
+    /// <summary>Lets everything else ask for the provider-neutral base type (the factory interface is invariant).</summary>
+    private static void AddForwarding<TContext>(this IServiceCollection services)
+        where TContext : FeedbackDbContext
+    {
+        services.AddScoped<FeedbackDbContext>(sp => sp.GetRequiredService<TContext>());
+        services.AddSingleton<IDbContextFactory<FeedbackDbContext>, ForwardingDbContextFactory<TContext>>();
+    }
+
+    private static void AddFeedbackIdentity(this IServiceCollection services)
+    {
+        services.AddIdentityCore<ApplicationUser>()
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<FeedbackDbContext>()
+            .AddSignInManager<ConsoleSignInManager>()
+            .AddDefaultTokenProviders()
+            .AddPasswordValidator<PasswordPolicyValidator>()
+            .AddClaimsPrincipalFactory<ConsoleClaimsPrincipalFactory>();
+        services.AddOptions<IdentityOptions>()
+            .Configure<IOptions<SecurityOptions>>((identity, security) => PasswordPolicy.Configure(identity, security.Value));
+    }
+
+    private sealed class ForwardingDbContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<FeedbackDbContext>
+        where TContext : FeedbackDbContext
+    {
+        public FeedbackDbContext CreateDbContext() => inner.CreateDbContext();
+
+        public async Task<FeedbackDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) =>
+            await inner.CreateDbContextAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Security.Claims;
+using FeedbackConsole.Core.Features.Accounts;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+
+namespace FeedbackConsole.Web.Components.Layout;
+
+public partial class MainLayout
+{
+    private MudThemeProvider? _themeProvider;
+    private bool _drawerOpen = true;
+    private bool _darkMode;
+    private bool? _savedPreference;
+    private string? _userId;
+
+    [Inject]
+    public required UserPreferences Preferences { get; init; }
+
+    [CascadingParameter]
+    private Task<AuthenticationState>? AuthenticationState { get; set; }
+
+    protected override async Task OnInitializedAsync()
+    {
+        if (AuthenticationState is not null)
+        {
+            var user = (await AuthenticationState).User;
+            _userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
+        }
+
+        if (_userId is not null)
+        {
+            _savedPreference = await Preferences.GetDarkModeAsync(_userId);
+            _darkMode = _savedPreference ?? false;
+        }
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        // With no saved choice, follow the browser's setting (only known once JavaScript runs).
+        if (firstRender && _savedPreference is null && _themeProvider is not null)
+        {
+            var systemDark = await _themeProvider.GetSystemDarkModeAsync();
+            if (systemDark != _darkMode)
+            {
+                _darkMode = systemDark;
+                StateHasChanged();
+            }
+        }
+    }
+
+    private void ToggleDrawer() => _drawerOpen = !_drawerOpen;
+
+    private async Task ToggleThemeAsync()
+    {
+        _darkMode = !_darkMode;
+        _savedPreference = _darkMode;
+        if (_userId is not null)
+        {
+            await Preferences.SetDarkModeAsync(_userId, _darkMode);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using FeedbackConsole.Core;
+using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Options;
+using FeedbackConsole.Web.Components;
+using FeedbackConsole.Web.Components.Account;
+using FeedbackConsole.Web.Endpoints;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+
+namespace FeedbackConsole.Web;
+
+/// <summary>The host's wiring: one Add… and one Map… so that Program.cs stays a page long.</summary>
+internal static class ConsoleWebExtensions
+{
+    /// <summary>The folder the authored browser assets (wwwroot-assets) are copied to and served from.</summary>
+    public static string AssetsDirectory => Path.Combine(AppContext.BaseDirectory, "wwwroot-assets");
+
+    public static WebApplicationBuilder AddFeedbackConsoleWeb(this WebApplicationBuilder builder)
+    {
+        // Serve the framework's and MudBlazor's _content assets from build output in every environment,
+        // so the README's run command works outside Development too. A published app does not need it.
+        builder.WebHost.UseStaticWebAssets();
+
+        var services = builder.Services;
+        services.AddFeedbackConsoleCore(builder.Configuration, builder.Environment.ContentRootPath);
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddProblemDetails();
+
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.AddAuthentication()
+            .AddCookie(AccountConstants.PasswordChangeScheme, options =>
+            {
+                options.Cookie.Name = "FC.PasswordChange";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Strict;
+                options.ExpireTimeSpan = TimeSpan.FromMinutes(10);
+                options.LoginPath = "/Account/Login";
+            });
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<IOptions<SecurityOptions>>((cookie, security) =>
+            {
+                cookie.Cookie.Name = "FC.Session";
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Lax;
+                cookie.ExpireTimeSpan = security.Value.SessionLifetime;
+                cookie.SlidingExpiration = true;
+                cookie.LoginPath = "/Account/Login";
+                cookie.AccessDeniedPath = "/Account/AccessDenied";
+                cookie.Events.OnRedirectToLogin = ApiAwareRedirect(StatusCodes.Status401Unauthorized);
+                cookie.Events.OnRedirectToAccessDenied = ApiAwareRedirect(StatusCodes.Status403Forbidden);
+            });
+        services.AddOptions<SecurityStampValidatorOptions>()
+            .Configure<IOptions<SecurityOptions>>((stamp, security) => stamp.ValidationInterval = security.Value.RevalidationInterval);
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Policies.RolesFor[Policies.Admin]))
+            .AddPolicy(Policies.Lead, p => p.RequireRole(Policies.RolesFor[Policies.Lead]))
+            .AddPolicy(Policies.Reviewer, p => p.RequireRole(Policies.RolesFor[Policies.Reviewer]))
+            .AddPolicy(Policies.SignedIn, p => p.RequireAuthenticatedUser())
+            // Deny by default: anything that forgets to declare a policy needs at least a signed-in user.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+
+        return builder;
+    }
+
+    public static WebApplication MapFeedbackConsole(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+
+        // Friendly HTML status pages for people; API clients keep their problem details.
+        app.UseWhen(
+            context => !IsMachineEndpoint(context.Request.Path),
+            branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = new PhysicalFileProvider(AssetsDirectory),
+            RequestPath = "/assets",
+        });
+        // Explicit order: the public assets above are served before authentication and the deny-by-default
+        // fallback policy apply.
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAccountEndpoints();
+        app.MapHealthEndpoints();
+        return app;
+    }
+
+    private static bool IsMachineEndpoint(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/health") || path.StartsWithSegments("/openapi");
+
+    /// <summary>Browsers are sent to the sign-in page; API and health callers get a bare status code.</summary>
+    private static Func<Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions>, Task> ApiAwareRedirect(int status) =>
+        context =>
+        {
+            if (IsMachineEndpoint(context.Request.Path))
+            {
+                context.Response.StatusCode = status;
+            }
+            else
+            {
+                context.Response.Redirect(context.RedirectUri);
+            }
+
+            return Task.CompletedTask;
+        };
+}
