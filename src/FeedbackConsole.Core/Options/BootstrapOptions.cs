@@ -11,7 +11,6 @@ public sealed class BootstrapOptions : IValidatableObject
 {
     public const string Section = "Bootstrap";
 
-    [EmailAddress]
     public string? AdminEmail { get; set; }
 
     public string? AdminPassword { get; set; }
@@ -27,6 +26,10 @@ public sealed class BootstrapOptions : IValidatableObject
             yield return new ValidationResult(
                 "Bootstrap:AdminEmail and Bootstrap:AdminPassword must be given together.",
                 [nameof(AdminEmail), nameof(AdminPassword)]);
+        }
+        else if (hasEmail && !new EmailAddressAttribute().IsValid(AdminEmail!.Trim()))
+        {
+            yield return new ValidationResult("Bootstrap:AdminEmail is not a valid email address.", [nameof(AdminEmail)]);
         }
         else if (hasPassword && PasswordPolicy.Check(AdminPassword!) is { } problem)
         {

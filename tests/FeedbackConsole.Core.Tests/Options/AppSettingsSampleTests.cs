@@ -1,0 +1,97 @@
+using System.ComponentModel.DataAnnotations;
+using System.Reflection;
+using FeedbackConsole.Core.Options;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace FeedbackConsole.Core.Tests.Options;
+
+public sealed class AppSettingsSampleTests
+{
+    private static readonly (string Section, Type Type)[] OptionTypes =
+    [
+        (DatabaseOptions.Section, typeof(DatabaseOptions)),
+        (SecurityOptions.Section, typeof(SecurityOptions)),
+        (BootstrapOptions.Section, typeof(BootstrapOptions)),
+    ];
+
+    private static IConfigurationRoot Sample() =>
+        new ConfigurationBuilder().AddJsonFile(Path.Combine(RepositoryRoot(), "appsettings.sample.json")).Build();
+
+    [Fact]
+    public void Sample_EveryOptionsProperty_HasAKeyAndNoKeyIsUnknown()
+    {
+        var sample = Sample();
+        foreach (var (section, type) in OptionTypes)
+        {
+            var expected = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                .Where(p => p.CanWrite)
+                .Select(p => p.Name)
+                .Order(StringComparer.Ordinal)
+                .ToList();
+            var actual = sample.GetSection(section).GetChildren().Select(c => c.Key).Order(StringComparer.Ordinal).ToList();
+            Assert.Equal(expected, actual);
+        }
+
+        Assert.NotNull(sample.GetSection("ConnectionStrings:FeedbackConsole").Value);
+    }
+
+    [Fact]
+    public void Sample_BoundToOptions_IsValid()
+    {
+        var sample = Sample();
+        foreach (var (section, type) in OptionTypes)
+        {
+            var options = sample.GetSection(section).Get(type) ?? Activator.CreateInstance(type)!;
+            var errors = new List<ValidationResult>();
+            Assert.True(Validator.TryValidateObject(options, new ValidationContext(options), errors, validateAllProperties: true),
+                $"{section}: {string.Join("; ", errors.Select(e => e.ErrorMessage))}");
+        }
+    }
+
+    [Theory]
+    [InlineData("Security:RevalidationInterval", "00:05:00")]
+    [InlineData("Security:LockoutMaxFailedAttempts", "0")]
+    [InlineData("Database:SqliteBusyTimeoutMilliseconds", "-1")]
+    [InlineData("Bootstrap:AdminEmail", "admin@example.test")]
+    public void Options_InvalidValue_FailValidationAtStart(string key, string value)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [key] = value })
+            .Build();
+        using var services = new ServiceCollection()
+            .AddLogging()
+            .AddFeedbackConsoleCore(configuration, Path.GetTempPath())
+            .BuildServiceProvider();
+
+        var exception = Assert.ThrowsAny<OptionsValidationException>(() =>
+        {
+            _ = services.GetRequiredService<IOptions<SecurityOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<BootstrapOptions>>().Value;
+        });
+        Assert.Contains(key.Split(':')[1], exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bootstrap_ShortPassword_IsRejectedWithTheRule()
+    {
+        var options = new BootstrapOptions { AdminEmail = "admin@example.test", AdminPassword = "short" };
+
+        var errors = options.Validate(new ValidationContext(options)).ToList();
+
+        Assert.Contains(errors, e => e.ErrorMessage!.Contains("at least 12 characters", StringComparison.Ordinal));
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FeedbackConsole.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("FeedbackConsole.sln not found above the test binaries.");
+    }
+}
