@@ -25,6 +25,9 @@ internal static class ConsoleWebExtensions
         // Serve the framework's and MudBlazor's _content assets from build output in every environment,
         // so the README's run command works outside Development too. A published app does not need it.
         builder.WebHost.UseStaticWebAssets();
+        // Serve exactly the assets in the manifest, as a published app does: no development catch-all
+        // ({**path:file}) that would answer every unknown GET and turn other verbs into 405s.
+        builder.Configuration["DisableStaticAssetNotFoundRuntimeFallback"] = "true";
 
         var services = builder.Services;
         services.AddFeedbackConsoleCore(builder.Configuration, builder.Environment.ContentRootPath);
@@ -68,16 +71,21 @@ internal static class ConsoleWebExtensions
         services.AddOptions<SecurityStampValidatorOptions>()
             .Configure<IOptions<SecurityOptions>>((stamp, security) => stamp.ValidationInterval = security.Value.RevalidationInterval);
 
-        services.AddAuthorizationBuilder()
+        services.AddAuthorizationBuilder().AddConsolePolicies();
+
+        return builder;
+    }
+
+    /// <summary>The console's policies (shared with component tests so they evaluate the real rules).</summary>
+    public static AuthorizationBuilder AddConsolePolicies(this AuthorizationBuilder authorization) =>
+        authorization
             .AddPolicy(Policies.Admin, p => p.RequireRole(Policies.RolesFor[Policies.Admin]))
             .AddPolicy(Policies.Lead, p => p.RequireRole(Policies.RolesFor[Policies.Lead]))
             .AddPolicy(Policies.Reviewer, p => p.RequireRole(Policies.RolesFor[Policies.Reviewer]))
             .AddPolicy(Policies.SignedIn, p => p.RequireAuthenticatedUser())
             // Deny by default: anything that forgets to declare a policy needs at least a signed-in user.
+            // (The authorization matrix test still fails for any page or endpoint without a declaration.)
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
-
-        return builder;
-    }
 
     public static WebApplication MapFeedbackConsole(this WebApplication app)
     {
@@ -104,10 +112,25 @@ internal static class ConsoleWebExtensions
         app.UseAntiforgery();
 
         app.MapStaticAssets().AllowAnonymous();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().Add(AllowAnonymousFrameworkEndpoints);
         app.MapAccountEndpoints();
         app.MapHealthEndpoints();
         return app;
+    }
+
+    /// <summary>
+    /// Blazor's own plumbing next to the pages (e.g. <c>_framework/opaque-redirect</c>) is public like the
+    /// scripts it belongs to. Pages keep their own [Authorize]; the circuit hub stays behind the fallback policy.
+    /// </summary>
+    private static void AllowAnonymousFrameworkEndpoints(EndpointBuilder endpoint)
+    {
+        if (endpoint is RouteEndpointBuilder route
+            && route.Metadata.OfType<Microsoft.AspNetCore.Components.Endpoints.ComponentTypeMetadata>().Any() == false
+            && (route.RoutePattern.RawText?.TrimStart('/').StartsWith("_framework/", StringComparison.Ordinal) == true
+                || route.RoutePattern.RawText == "{**path:file}"))
+        {
+            route.Metadata.Add(new AllowAnonymousAttribute());
+        }
     }
 
     private static bool IsMachineEndpoint(PathString path) =>

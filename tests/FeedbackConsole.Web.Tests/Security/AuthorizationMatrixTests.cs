@@ -1,0 +1,191 @@
+using System.Net;
+using System.Security.Claims;
+using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Tests.Shared;
+using FeedbackConsole.Tests.Shared.Web;
+using FeedbackConsole.Web.Tests.Shared;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Endpoints;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FeedbackConsole.Web.Tests.Security;
+
+/// <summary>
+/// Discovers every routable page and endpoint from the running app (not from a hand-kept list) and checks
+/// that each declares its authorization, and that anonymous visitors and each role get exactly what the
+/// declared policy says. A page added later without a policy fails here.
+/// </summary>
+public sealed class AuthorizationMatrixTests : IAsyncLifetime
+{
+    private const string Password = "matrix password long enough";
+    private static readonly string[] Personas = ["anonymous", Roles.Admin, Roles.Lead, Roles.Reviewer, "no-role"];
+
+    private TestDatabase _database = default!;
+    private ConsoleAppFactory _app = default!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
+        _app = new ConsoleAppFactory(_database);
+        await _app.CreateUserAsync("lead@example.test", Password, Roles.Lead);
+        await _app.CreateUserAsync("reviewer@example.test", Password, Roles.Reviewer);
+        await _app.CreateUserAsync("norole@example.test", Password);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    private List<RouteEndpoint> Endpoints() =>
+        _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+
+    private static bool IsStaticAsset(RouteEndpoint e) =>
+        e.Metadata.Any(m => m.GetType().Name == "StaticAssetDescriptor");
+
+    private static bool IsCircuitHub(RouteEndpoint e) =>
+        e.RoutePattern.RawText?.StartsWith("_blazor", StringComparison.Ordinal) == true
+        || e.RoutePattern.RawText?.StartsWith("/_blazor", StringComparison.Ordinal) == true;
+
+    private static bool IsPage(RouteEndpoint e) => e.Metadata.GetMetadata<ComponentTypeMetadata>() is not null;
+
+    [Fact]
+    public void EveryPageAndEndpoint_DeclaresItsAuthorization()
+    {
+        var endpoints = Endpoints();
+        Assert.Contains(endpoints, IsPage);
+
+        var undeclared = endpoints
+            .Where(e => !IsCircuitHub(e))
+            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null && !e.Metadata.GetOrderedMetadata<IAuthorizeData>().Any())
+            .Select(e => $"{string.Join(",", e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"])} /{e.RoutePattern.RawText?.TrimStart('/')} ({e.DisplayName})")
+            .ToList();
+
+        Assert.True(undeclared.Count == 0, "Declare [Authorize(Policy = ...)] or [AllowAnonymous] on:\n" + string.Join("\n", undeclared));
+    }
+
+    [Fact]
+    public async Task CircuitHub_Anonymous_IsRefusedByTheFallbackPolicy()
+    {
+        using var client = BrowserlessSignIn.AnonymousClient(_app);
+
+        using var response = await client.PostAsync(new Uri("/_blazor/negotiate?negotiateVersion=1", UriKind.Relative), null, TestContext.Current.CancellationToken);
+
+        Assert.True(response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Unauthorized,
+            $"Anonymous circuits must be refused, got {(int)response.StatusCode}.");
+    }
+
+    [Fact]
+    public async Task EveryPage_EachPersona_GetsWhatItsPolicySays()
+    {
+        var pages = Endpoints().Where(e => IsPage(e) && !IsStaticAsset(e)).ToList();
+        var authorization = _app.Services.GetRequiredService<IAuthorizationService>();
+        var policies = _app.Services.GetRequiredService<IAuthorizationPolicyProvider>();
+        var failures = new List<string>();
+        var checkedCount = 0;
+
+        foreach (var persona in Personas)
+        {
+            using var client = persona switch
+            {
+                "anonymous" => BrowserlessSignIn.AnonymousClient(_app),
+                Roles.Admin => await BrowserlessSignIn.SignedInClientAsync(_app, ConsoleAppFactory.AdminEmail, ConsoleAppFactory.AdminPassword),
+                Roles.Lead => await BrowserlessSignIn.SignedInClientAsync(_app, "lead@example.test", Password),
+                Roles.Reviewer => await BrowserlessSignIn.SignedInClientAsync(_app, "reviewer@example.test", Password),
+                _ => await BrowserlessSignIn.SignedInClientAsync(_app, "norole@example.test", Password),
+            };
+            var principal = PrincipalFor(persona);
+
+            foreach (var page in pages)
+            {
+                var path = "/" + SamplePath(page.RoutePattern);
+                var allowed = await IsAllowedAsync(page, principal, authorization, policies);
+                using var response = await client.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
+                var location = response.Headers.Location?.OriginalString ?? "";
+                var challenged = response.StatusCode == HttpStatusCode.Redirect && location.Contains("/Account/Login?ReturnUrl=", StringComparison.Ordinal);
+                var forbidden = response.StatusCode == HttpStatusCode.Redirect && location.Contains("/Account/AccessDenied", StringComparison.Ordinal);
+                var refused = challenged || forbidden || response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
+                checkedCount++;
+
+                if (allowed && refused)
+                {
+                    failures.Add($"{persona} should open {path} but got {(int)response.StatusCode} {location}");
+                }
+                else if (!allowed && !refused)
+                {
+                    failures.Add($"{persona} must not open {path} but got {(int)response.StatusCode}");
+                }
+                else if (!allowed && principal.Identity?.IsAuthenticated == true && !forbidden)
+                {
+                    failures.Add($"{persona} is signed in: {path} should send them to Access denied, got {(int)response.StatusCode} {location}");
+                }
+                else if (allowed && response.StatusCode >= HttpStatusCode.InternalServerError)
+                {
+                    failures.Add($"{persona} opening {path} got a server error {(int)response.StatusCode}");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Assert.Equal(Personas.Length * pages.Count, checkedCount);
+    }
+
+    [Theory]
+    [InlineData("/admin/users", "anonymous", false)]
+    [InlineData("/admin/users", Roles.Reviewer, false)]
+    [InlineData("/admin/users", Roles.Lead, false)]
+    [InlineData("/admin/users", Roles.Admin, true)]
+    [InlineData("/", "no-role", true)]
+    [InlineData("/", "anonymous", false)]
+    [InlineData("/Account/Login", "anonymous", true)]
+    public async Task KnownPages_PolicyEvaluation_MatchesTheProductRules(string path, string persona, bool expected)
+    {
+        // Pins the intended rules, so that the matrix above cannot pass by a page declaring the wrong policy.
+        var page = Endpoints().Single(e => IsPage(e) && "/" + e.RoutePattern.RawText?.TrimStart('/') == path);
+        var allowed = await IsAllowedAsync(page, PrincipalFor(persona),
+            _app.Services.GetRequiredService<IAuthorizationService>(), _app.Services.GetRequiredService<IAuthorizationPolicyProvider>());
+
+        Assert.Equal(expected, allowed);
+    }
+
+    private static ClaimsPrincipal PrincipalFor(string persona)
+    {
+        if (persona == "anonymous")
+        {
+            return new ClaimsPrincipal(new ClaimsIdentity());
+        }
+
+        var claims = new List<Claim> { new(ClaimTypes.Name, persona) };
+        if (Roles.IsKnown(persona))
+        {
+            claims.Add(new Claim(ClaimTypes.Role, persona));
+        }
+
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, "test"));
+    }
+
+    private static async Task<bool> IsAllowedAsync(RouteEndpoint endpoint, ClaimsPrincipal user, IAuthorizationService authorization, IAuthorizationPolicyProvider policies)
+    {
+        if (endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+        {
+            return true;
+        }
+
+        var policy = await AuthorizationPolicy.CombineAsync(policies, endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>())
+                     ?? await policies.GetFallbackPolicyAsync()
+                     ?? throw new InvalidOperationException("No policy and no fallback.");
+        return (await authorization.AuthorizeAsync(user, policy)).Succeeded;
+    }
+
+    private static string SamplePath(RoutePattern pattern) =>
+        string.Join("/", pattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
+        {
+            RoutePatternLiteralPart literal => literal.Content,
+            RoutePatternParameterPart parameter when parameter.ParameterPolicies.Any(p => p.Content is "int" or "long") => "1",
+            RoutePatternParameterPart => Guid.Empty.ToString(),
+            _ => "",
+        }))));
+}

@@ -1,0 +1,69 @@
+using System.Net;
+using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Tests.Shared;
+using FeedbackConsole.Tests.Shared.Web;
+using FeedbackConsole.Web.Tests.Shared;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FeedbackConsole.Web.Tests.Security;
+
+public sealed class SignInTests
+{
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Login_FiveWrongPasswords_LocksTheAccountEvenForTheRightOne(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new ConsoleAppFactory(database);
+        await app.CreateUserAsync("rita@example.test", "the right password here", Roles.Reviewer);
+        using var client = BrowserlessSignIn.AnonymousClient(app);
+
+        for (var i = 0; i < 4; i++)
+        {
+            using var wrong = await BrowserlessSignIn.PostLoginAsync(client, "rita@example.test", "a wrong password " + i);
+            Assert.Equal(HttpStatusCode.OK, wrong.StatusCode); // the form again, with an error
+        }
+
+        using var fifth = await BrowserlessSignIn.PostLoginAsync(client, "rita@example.test", "a wrong password 5");
+        using var right = await BrowserlessSignIn.PostLoginAsync(client, "rita@example.test", "the right password here");
+
+        Assert.Equal("/Account/Lockout", fifth.Headers.Location?.AbsolutePath);
+        Assert.Equal("/Account/Lockout", right.Headers.Location?.AbsolutePath);
+    }
+
+    [Fact]
+    public async Task Login_WrongPassword_ShowsReadableErrorWithoutSayingWhichPartWasWrong()
+    {
+        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
+        await using var app = new ConsoleAppFactory(database);
+        using var client = BrowserlessSignIn.AnonymousClient(app);
+
+        using var response = await BrowserlessSignIn.PostLoginAsync(client, ConsoleAppFactory.AdminEmail, "not the password at all");
+        var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Contains("That email and password do not match.", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Login_OneTimePassword_LeadsToSetPasswordWithoutASession()
+    {
+        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
+        await using var app = new ConsoleAppFactory(database);
+        var user = await app.CreateUserAsync("new@example.test", "one time password 123", Roles.Reviewer);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ApplicationUser>>();
+            var stored = (await users.FindByIdAsync(user.Id))!;
+            stored.MustChangePassword = true;
+            await users.UpdateAsync(stored);
+        }
+
+        using var client = BrowserlessSignIn.AnonymousClient(app);
+        using var login = await BrowserlessSignIn.PostLoginAsync(client, "new@example.test", "one time password 123");
+        using var home = await client.GetAsync(new Uri("/", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal("/Account/SetPassword", login.Headers.Location?.AbsolutePath);
+        Assert.Equal(HttpStatusCode.Redirect, home.StatusCode); // still no console session
+        Assert.Contains("/Account/Login", home.Headers.Location?.OriginalString, StringComparison.Ordinal);
+    }
+}
