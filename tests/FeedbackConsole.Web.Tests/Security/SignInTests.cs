@@ -3,7 +3,6 @@ using FeedbackConsole.Core.Domain;
 using FeedbackConsole.Tests.Shared;
 using FeedbackConsole.Tests.Shared.Web;
 using FeedbackConsole.Web.Tests.Shared;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FeedbackConsole.Web.Tests.Security;
 
@@ -50,13 +49,7 @@ public sealed class SignInTests
         await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
         await using var app = new ConsoleAppFactory(database);
         var user = await app.CreateUserAsync("new@example.test", "one time password 123", Roles.Reviewer);
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ApplicationUser>>();
-            var stored = (await users.FindByIdAsync(user.Id))!;
-            stored.MustChangePassword = true;
-            await users.UpdateAsync(stored);
-        }
+        await app.UpdateUserAsync(user.Id, u => u.MustChangePassword = true);
 
         using var client = BrowserlessSignIn.AnonymousClient(app);
         using var login = await BrowserlessSignIn.PostLoginAsync(client, "new@example.test", "one time password 123");
@@ -65,5 +58,21 @@ public sealed class SignInTests
         Assert.Equal("/Account/SetPassword", login.Headers.Location?.AbsolutePath);
         Assert.Equal(HttpStatusCode.Redirect, home.StatusCode); // still no console session
         Assert.Contains("/Account/Login", home.Headers.Location?.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Login_DisabledAccount_SaysDisabledOnlyToSomeoneWithThePassword()
+    {
+        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
+        await using var app = new ConsoleAppFactory(database);
+        var user = await app.CreateUserAsync("gone@example.test", "the right password here", Roles.Reviewer);
+        await app.UpdateUserAsync(user.Id, u => u.IsDisabled = true);
+
+        using var client = BrowserlessSignIn.AnonymousClient(app);
+        using var guessed = await BrowserlessSignIn.PostLoginAsync(client, "gone@example.test", "a guessed password");
+        using var known = await BrowserlessSignIn.PostLoginAsync(client, "gone@example.test", "the right password here");
+
+        Assert.Contains("That email and password do not match.", await guessed.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Contains("This account is disabled.", await known.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 }

@@ -72,6 +72,16 @@ public sealed class ConsoleAppFactory : WebApplicationFactory<Program>
         return user;
     }
 
+    /// <summary>Changes a stored person the way an admin action would (e.g. disable, require a new password).</summary>
+    public async Task UpdateUserAsync(string userId, Action<ApplicationUser> change)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await users.FindByIdAsync(userId) ?? throw new InvalidOperationException($"No user {userId}.");
+        change(user);
+        Check(await users.UpdateAsync(user));
+    }
+
     private static void Check(IdentityResult result)
     {
         if (!result.Succeeded)

@@ -35,6 +35,8 @@ internal static class ConsoleTheme
         PaletteDark = new PaletteDark
         {
             Primary = "#A5B4FC",
+            // The dark theme's light primary needs dark text on it (filled buttons, the avatar), not white.
+            PrimaryContrastText = "#1E1B4B",
             Secondary = "#67E8F9",
             Tertiary = "#FCD34D",
             Info = "#7DD3FC",

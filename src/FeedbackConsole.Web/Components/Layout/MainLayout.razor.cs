@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Security.Claims;
 using FeedbackConsole.Core.Features.Accounts;
 using Microsoft.AspNetCore.Components;
@@ -16,6 +17,9 @@ public partial class MainLayout
 
     [Inject]
     public required UserPreferences Preferences { get; init; }
+
+    [Inject]
+    public required ISnackbar Snackbar { get; init; }
 
     [CascadingParameter]
     private Task<AuthenticationState>? AuthenticationState { get; set; }
@@ -53,11 +57,21 @@ public partial class MainLayout
 
     private async Task ToggleThemeAsync()
     {
-        _darkMode = !_darkMode;
-        _savedPreference = _darkMode;
+        var wanted = !_darkMode;
         if (_userId is not null)
         {
-            await Preferences.SetDarkModeAsync(_userId, _darkMode);
+            try
+            {
+                await Preferences.SetDarkModeAsync(_userId, wanted);
+            }
+            catch (DbException)
+            {
+                Snackbar.Add("Your theme choice could not be saved. Try again in a moment.", Severity.Warning);
+                return;
+            }
         }
+
+        _darkMode = wanted;
+        _savedPreference = wanted;
     }
 }

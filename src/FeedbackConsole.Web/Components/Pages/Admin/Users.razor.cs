@@ -30,7 +30,14 @@ public partial class Users
     [CascadingParameter]
     private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
-    private string CountLabel => _rows.Count == 1 ? "1 person" : $"{_rows.Count} people";
+    private string CountLabel
+    {
+        get
+        {
+            var total = _rows.Count == 1 ? "1 person" : $"{_rows.Count} people";
+            return string.IsNullOrWhiteSpace(_search) ? total : $"{_rows.Count(Matches)} of {total}";
+        }
+    }
 
     protected override async Task OnInitializedAsync()
     {
@@ -43,6 +50,8 @@ public partial class Users
         _loading = true;
         _rows = await UseCases.RunAsync<ListUsers, IReadOnlyList<ListUsers.Row>>(h => h.HandleAsync());
         _loading = false;
+        // Callers may go on to await a dialog; show the new rows behind it now, not when it closes.
+        StateHasChanged();
     }
 
     private bool Matches(ListUsers.Row row) =>
