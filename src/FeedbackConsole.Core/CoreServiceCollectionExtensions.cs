@@ -4,6 +4,7 @@ using FeedbackConsole.Core.Domain;
 using FeedbackConsole.Core.Features.Accounts;
 using FeedbackConsole.Core.Features.Admin.Users;
 using FeedbackConsole.Core.Features.Home;
+using FeedbackConsole.Core.Features.Ingestion;
 using FeedbackConsole.Core.Options;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -31,6 +32,8 @@ public static class CoreServiceCollectionExtensions
         // Keys in the database: sessions survive restarts and work across instances sharing PostgreSQL.
         services.AddDataProtection().SetApplicationName("FeedbackConsole").PersistKeysToDbContext<FeedbackDbContext>();
 
+        services.AddMemoryCache();
+        services.AddSingleton<ApiKeyLookup>();
         services.AddSingleton<UseCases>();
         services.AddSingleton<UserPreferences>();
         services.AddSingleton<GetHomeSummary>();

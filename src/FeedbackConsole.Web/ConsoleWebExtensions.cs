@@ -4,6 +4,8 @@ using FeedbackConsole.Core.Options;
 using FeedbackConsole.Web.Components;
 using FeedbackConsole.Web.Components.Account;
 using FeedbackConsole.Web.Endpoints;
+using FeedbackConsole.Web.Security;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -47,6 +49,7 @@ internal static class ConsoleWebExtensions
             })
             .AddIdentityCookies();
         services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiClaims.Scheme, null)
             .AddCookie(AccountConstants.PasswordChangeScheme, options =>
             {
                 options.Cookie.Name = "FC.PasswordChange";
@@ -83,6 +86,10 @@ internal static class ConsoleWebExtensions
             .AddPolicy(Policies.Lead, p => p.RequireRole(Policies.RolesFor[Policies.Lead]))
             .AddPolicy(Policies.Reviewer, p => p.RequireRole(Policies.RolesFor[Policies.Reviewer]))
             .AddPolicy(Policies.SignedIn, p => p.RequireAuthenticatedUser())
+            .AddPolicy(Policies.ApiServer, p => p.AddAuthenticationSchemes(ApiClaims.Scheme).RequireAuthenticatedUser()
+                .RequireClaim(ApiClaims.KeyKind, nameof(ApiKeyKind.Server)))
+            .AddPolicy(Policies.ApiSignals, p => p.AddAuthenticationSchemes(ApiClaims.Scheme).RequireAuthenticatedUser()
+                .RequireClaim(ApiClaims.KeyKind, nameof(ApiKeyKind.Server), nameof(ApiKeyKind.Publishable)))
             // Deny by default: anything that forgets to declare a policy needs at least a signed-in user.
             // (The authorization matrix test still fails for any page or endpoint without a declaration.)
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());

@@ -17,6 +17,20 @@ public abstract class FeedbackDbContext(DbContextOptions options) : IdentityDbCo
 
     public DbSet<Application> Applications => Set<Application>();
 
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<Interaction> Interactions => Set<Interaction>();
+
+    public DbSet<Signal> Signals => Set<Signal>();
+
+    public DbSet<FailureMode> FailureModes => Set<FailureMode>();
+
+    public DbSet<FailureModeRule> FailureModeRules => Set<FailureModeRule>();
+
+    public DbSet<Case> Cases => Set<Case>();
+
+    public DbSet<CaseFailureMode> CaseFailureModes => Set<CaseFailureMode>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -11,4 +11,9 @@ public class Application
 
     /// <summary>Archived applications keep their data but accept no new feedback.</summary>
     public DateTimeOffset? ArchivedAt { get; set; }
+
+    /// <summary>Redact emails, phone numbers, card numbers, IBANs and IP addresses from text before it is stored.</summary>
+    public bool RedactPii { get; set; } = true;
+
+    public List<ApiKey> Keys { get; set; } = [];
 }

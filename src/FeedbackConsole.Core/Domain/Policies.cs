@@ -18,6 +18,12 @@ public static class Policies
     /// <summary>Any signed-in person, with or without a role (their own account pages).</summary>
     public const string SignedIn = "SignedIn";
 
+    /// <summary>An application's server key (<c>fc_live_…</c>): the whole API.</summary>
+    public const string ApiServer = "ApiServer";
+
+    /// <summary>Any application key, including a publishable key from one of its origins: sending signals.</summary>
+    public const string ApiSignals = "ApiSignals";
+
     /// <summary>The roles each role-based policy admits.</summary>
     public static IReadOnlyDictionary<string, string[]> RolesFor { get; } = new Dictionary<string, string[]>
     {

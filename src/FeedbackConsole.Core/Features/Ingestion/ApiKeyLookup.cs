@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using FeedbackConsole.Core.Data;
+using FeedbackConsole.Core.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace FeedbackConsole.Core.Features.Ingestion;
+
+/// <summary>Who is calling the API: the application and the key it used.</summary>
+public sealed record ApiCaller(Guid ApplicationId, Guid KeyId, ApiKeyKind Kind, IReadOnlyList<string> AllowedOrigins);
+
+/// <summary>
+/// Finds the application behind an API key on every API request, cheaply: active keys are cached for
+/// <see cref="CacheLifetime"/>, so a revocation reaches other instances within that time (this instance at
+/// once, through <see cref="Forget"/>). "Last used" is written at most once a minute per key.
+/// </summary>
+public sealed class ApiKeyLookup(IDbContextFactory<FeedbackDbContext> contexts, IMemoryCache cache, TimeProvider time)
+{
+    public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _lastUsedWritten = new();
+
+    /// <summary>The caller for a presented key, or null when the key is unknown, revoked or its application archived.</summary>
+    public async Task<ApiCaller?> FindAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var hash = ApiKeyFormat.Hash(key);
+        if (cache.TryGetValue(CacheKey(hash), out ApiCaller? cached))
+        {
+            return cached;
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var row = await db.ApiKeys.AsNoTracking()
+            .Where(k => k.Hash == hash && k.RevokedAt == null && k.Application!.ArchivedAt == null)
+            .Select(k => new { k.Id, k.ApplicationId, k.Kind, k.AllowedOrigins })
+            .FirstOrDefaultAsync(cancellationToken);
+        var caller = row is null ? null : new ApiCaller(row.ApplicationId, row.Id, row.Kind, row.AllowedOrigins);
+        cache.Set(CacheKey(hash), caller, CacheLifetime);
+        return caller;
+    }
+
+    /// <summary>Drops a key from this instance's cache (after revoking it or archiving its application).</summary>
+    public void Forget(string hash) => cache.Remove(CacheKey(hash));
+
+    /// <summary>Records that a key was used, at most once a minute per key.</summary>
+    public async Task TouchAsync(Guid keyId, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        if (_lastUsedWritten.TryGetValue(keyId, out var last) && now - last < LastUsedResolution)
+        {
+            return;
+        }
+
+        _lastUsedWritten[keyId] = now;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.ApiKeys.Where(k => k.Id == keyId).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), cancellationToken);
+    }
+
+    private static string CacheKey(string hash) => "apikey:" + hash;
+}
