@@ -2,9 +2,12 @@ using FeedbackConsole.Core.Common;
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
 using FeedbackConsole.Core.Features.Accounts;
+using FeedbackConsole.Core.Features.Admin.Applications;
 using FeedbackConsole.Core.Features.Admin.Users;
+using FeedbackConsole.Core.Features.Enrichment;
 using FeedbackConsole.Core.Features.Home;
 using FeedbackConsole.Core.Features.Ingestion;
+using FeedbackConsole.Core.Features.Taxonomy;
 using FeedbackConsole.Core.Options;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -24,6 +27,8 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BootstrapOptions>().Bind(configuration.GetSection(BootstrapOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IngestionOptions>().Bind(configuration.GetSection(IngestionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EnrichmentOptions>().Bind(configuration.GetSection(EnrichmentOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddFeedbackData(configuration, contentRoot);
@@ -34,7 +39,14 @@ public static class CoreServiceCollectionExtensions
 
         services.AddMemoryCache();
         services.AddSingleton<ApiKeyLookup>();
+        services.AddSingleton<IngestInteractions>();
+        services.AddSingleton<IngestSignals>();
+        services.AddSingleton<PublishableOrigins>();
         services.AddSingleton<UseCases>();
+        services.AddSingleton<DefaultTaxonomy>();
+        services.AddSingleton<EnrichmentPipeline>();
+        services.AddSingleton<EnrichmentTrigger>();
+        services.AddHostedService<EnrichmentWorker>();
         services.AddSingleton<UserPreferences>();
         services.AddSingleton<GetHomeSummary>();
         services.AddScoped<BootstrapAdmin>();
@@ -44,6 +56,17 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<SetUserRoles>();
         services.AddScoped<SetUserDisabled>();
         services.AddScoped<ResetUserPassword>();
+        services.AddScoped<BootstrapApplication>();
+        services.AddScoped<ListApplications>();
+        services.AddScoped<GetApplication>();
+        services.AddScoped<CreateApplication>();
+        services.AddScoped<RenameApplication>();
+        services.AddScoped<ArchiveApplication>();
+        services.AddScoped<UnarchiveApplication>();
+        services.AddScoped<SetPiiRedaction>();
+        services.AddScoped<CreateApiKey>();
+        services.AddScoped<RevokeApiKey>();
+        services.AddScoped<UpdateAllowedOrigins>();
 
         services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: ["ready"]);
         return services;

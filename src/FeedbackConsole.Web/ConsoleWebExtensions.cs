@@ -35,7 +35,8 @@ internal static class ConsoleWebExtensions
         services.AddFeedbackConsoleCore(builder.Configuration, builder.Environment.ContentRootPath);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddMudServices();
+        // Messages appear bottom right, away from the page header's action buttons.
+        services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
         services.AddProblemDetails();
 
         services.AddCascadingAuthenticationState();
@@ -75,6 +76,9 @@ internal static class ConsoleWebExtensions
             .Configure<IOptions<SecurityOptions>>((stamp, security) => stamp.ValidationInterval = security.Value.RevalidationInterval);
 
         services.AddAuthorizationBuilder().AddConsolePolicies();
+        services.AddApiRateLimiting();
+        services.AddPublishableKeyCors();
+        services.AddApiDocumentation();
 
         return builder;
     }
@@ -106,6 +110,8 @@ internal static class ConsoleWebExtensions
         app.UseWhen(
             context => !IsMachineEndpoint(context.Request.Path),
             branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        // Machine callers get problem details for errors that have no body of their own (404, 405, …).
+        app.UseWhen(context => IsMachineEndpoint(context.Request.Path), branch => branch.UseStatusCodePages());
 
         app.UseStaticFiles(new StaticFileOptions
         {
@@ -114,14 +120,20 @@ internal static class ConsoleWebExtensions
         });
         // Explicit order: the public assets above are served before authentication and the deny-by-default
         // fallback policy apply.
+        // CORS before authentication: a preflight carries no key and is answered here (signals only).
+        app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
+        // After authorization, so that the limiter partitions by the API key that authenticated.
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().Add(AllowAnonymousFrameworkEndpoints);
         app.MapAccountEndpoints();
         app.MapHealthEndpoints();
+        app.MapIngestionEndpoints();
+        app.MapApiDocumentation();
         return app;
     }
 

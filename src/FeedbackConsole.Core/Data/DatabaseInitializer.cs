@@ -1,4 +1,6 @@
 using FeedbackConsole.Core.Features.Accounts;
+using FeedbackConsole.Core.Features.Admin.Applications;
+using FeedbackConsole.Core.Features.Taxonomy;
 using FeedbackConsole.Core.Options;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace FeedbackConsole.Core.Data;
 
-/// <summary>Start-up work that must finish before the first request: migrations, then the first admin.</summary>
+/// <summary>Start-up work that must finish before the first request: migrations, the first admin, then a configured application.</summary>
 public static class DatabaseInitializer
 {
     public static async Task InitializeFeedbackConsoleAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
@@ -23,10 +25,12 @@ public static class DatabaseInitializer
         {
             // Migrations are someone else's job here; until they run, /health/ready says so and nothing is seeded.
             scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseInitializer))
-                .LogWarning("Database:ApplyMigrationsOnStartup is off and migrations are pending: skipping the first-admin bootstrap.");
+                .LogWarning("Database:ApplyMigrationsOnStartup is off and migrations are pending: skipping the first-admin and application bootstrap.");
             return;
         }
 
         await scope.ServiceProvider.GetRequiredService<BootstrapAdmin>().RunAsync(cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<BootstrapApplication>().RunAsync(cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<DefaultTaxonomy>().SeedIfEmptyAsync(cancellationToken);
     }
 }

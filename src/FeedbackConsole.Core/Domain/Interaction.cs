@@ -55,4 +55,7 @@ public class Interaction
 
     /// <summary>How many pieces of personal data were redacted from the stored text.</summary>
     public int RedactionCount { get; set; }
+
+    /// <summary>Set when the enrichment pipeline has looked at this turn (conversation linking).</summary>
+    public DateTimeOffset? EnrichedAt { get; set; }
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using FeedbackConsole.Core.Options;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,8 @@ public sealed class AppSettingsSampleTests
         (DatabaseOptions.Section, typeof(DatabaseOptions)),
         (SecurityOptions.Section, typeof(SecurityOptions)),
         (BootstrapOptions.Section, typeof(BootstrapOptions)),
+        (IngestionOptions.Section, typeof(IngestionOptions)),
+        (EnrichmentOptions.Section, typeof(EnrichmentOptions)),
     ];
 
     private static IConfigurationRoot Sample() =>
@@ -25,17 +28,28 @@ public sealed class AppSettingsSampleTests
         var sample = Sample();
         foreach (var (section, type) in OptionTypes)
         {
-            var expected = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-                .Where(p => p.CanWrite)
-                .Select(p => p.Name)
-                .Order(StringComparer.Ordinal)
-                .ToList();
-            var actual = sample.GetSection(section).GetChildren().Select(c => c.Key).Order(StringComparer.Ordinal).ToList();
-            Assert.Equal(expected, actual);
+            AssertMirrors(sample.GetSection(section), type);
         }
 
         Assert.NotNull(sample.GetSection("ConnectionStrings:FeedbackConsole").Value);
     }
+
+    /// <summary>The section has exactly the type's settable properties, and nested option classes (e.g. Bootstrap:Application) match too.</summary>
+    private static void AssertMirrors(IConfigurationSection section, Type type)
+    {
+        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).ToList();
+        var expected = properties.Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
+        var actual = section.GetChildren().Select(c => c.Key).Order(StringComparer.Ordinal).ToList();
+        Assert.True(expected.SequenceEqual(actual, StringComparer.Ordinal),
+            $"{section.Path}: the options have [{string.Join(", ", expected)}], the sample has [{string.Join(", ", actual)}].");
+        foreach (var nested in properties.Where(p => IsNestedOptions(p.PropertyType)))
+        {
+            AssertMirrors(section.GetSection(nested.Name), nested.PropertyType);
+        }
+    }
+
+    private static bool IsNestedOptions(Type type) =>
+        type.IsClass && type != typeof(string) && !typeof(System.Collections.IEnumerable).IsAssignableFrom(type);
 
     [Fact]
     public void Sample_BoundToOptions_IsValid()
@@ -55,6 +69,9 @@ public sealed class AppSettingsSampleTests
     [InlineData("Security:LockoutMaxFailedAttempts", "0")]
     [InlineData("Database:SqliteBusyTimeoutMilliseconds", "-1")]
     [InlineData("Bootstrap:AdminEmail", "admin@example.test")]
+    [InlineData("Ingestion:MaxBatchItems", "0")]
+    [InlineData("Ingestion:MaxTextLength", "67108864")]
+    [InlineData("Bootstrap:Application:ApiKey", "fc_pub_0123456789abcdefghijABCDEFGHIJkl")]
     public void Options_InvalidValue_FailValidationAtStart(string key, string value)
     {
         var configuration = new ConfigurationBuilder()
@@ -70,6 +87,7 @@ public sealed class AppSettingsSampleTests
             _ = services.GetRequiredService<IOptions<SecurityOptions>>().Value;
             _ = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             _ = services.GetRequiredService<IOptions<BootstrapOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<IngestionOptions>>().Value;
         });
         Assert.Contains(key.Split(':')[1], exception.Message, StringComparison.Ordinal);
     }
@@ -84,14 +102,15 @@ public sealed class AppSettingsSampleTests
         Assert.Contains(errors, e => e.ErrorMessage!.Contains("at least 12 characters", StringComparison.Ordinal));
     }
 
-    private static string RepositoryRoot()
+    // From this source file's own path, so it works wherever the binaries are built (e.g. an artifacts path).
+    private static string RepositoryRoot([CallerFilePath] string sourceFile = "")
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        var directory = new DirectoryInfo(Path.GetDirectoryName(sourceFile)!);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FeedbackConsole.sln")))
         {
             directory = directory.Parent;
         }
 
-        return directory?.FullName ?? throw new InvalidOperationException("FeedbackConsole.sln not found above the test binaries.");
+        return directory?.FullName ?? throw new InvalidOperationException("FeedbackConsole.sln not found above " + sourceFile);
     }
 }

@@ -42,5 +42,13 @@ public sealed class Shell(BrowserSession session)
         return users;
     }
 
+    public async Task<ApplicationsPage> OpenApplicationsAsync()
+    {
+        await NavLink("Applications").ClickAsync();
+        var applications = new ApplicationsPage(session);
+        await Expect(applications.Heading).ToBeVisibleAsync();
+        return applications;
+    }
+
     public async Task ReloadAsync() => await session.RunAndWaitForCircuitAsync(() => Page.ReloadAsync());
 }

@@ -78,6 +78,51 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             $"Anonymous circuits must be refused, got {(int)response.StatusCode}.");
     }
 
+    // The API reference page (/api/docs) is documentation, public on purpose; everything else under /api is the API.
+    private static bool IsApi(RouteEndpoint e) =>
+        e.RoutePattern.RawText?.TrimStart('/') is { } route
+        && route.StartsWith("api/", StringComparison.Ordinal)
+        && !route.StartsWith("api/docs", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task EveryApiEndpoint_Anonymous_Gets401ProblemDetails()
+    {
+        // API endpoints answer to application keys only: each names an API policy (never AllowAnonymous), and a
+        // call without a key is a 401 with problem details, never a redirect to the sign-in page.
+        var api = Endpoints().Where(IsApi).ToList();
+        Assert.NotEmpty(api);
+        using var client = BrowserlessSignIn.AnonymousClient(_app);
+        var failures = new List<string>();
+
+        foreach (var endpoint in api)
+        {
+            var policies = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).ToList();
+            var path = "/" + SamplePath(endpoint.RoutePattern);
+            if (endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null || !policies.Any(p => p is Policies.ApiServer or Policies.ApiSignals))
+            {
+                failures.Add($"{path} must declare {Policies.ApiServer} or {Policies.ApiSignals}, not [{string.Join(", ", policies)}]");
+            }
+
+            foreach (var method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative));
+                if (method is "POST" or "PUT" or "PATCH")
+                {
+                    request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+                }
+
+                using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+                var contentType = response.Content.Headers.ContentType?.MediaType;
+                if (response.StatusCode != HttpStatusCode.Unauthorized || contentType != "application/problem+json")
+                {
+                    failures.Add($"{method} {path}: expected 401 application/problem+json, got {(int)response.StatusCode} {contentType}");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
     [Fact]
     public async Task EveryPage_EachPersona_GetsWhatItsPolicySays()
     {
@@ -138,6 +183,10 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     [InlineData("/admin/users", Roles.Reviewer, false)]
     [InlineData("/admin/users", Roles.Lead, false)]
     [InlineData("/admin/users", Roles.Admin, true)]
+    [InlineData("/admin/applications", Roles.Lead, false)]
+    [InlineData("/admin/applications", Roles.Admin, true)]
+    [InlineData("/admin/applications/{Id:guid}", Roles.Reviewer, false)]
+    [InlineData("/admin/applications/{Id:guid}", Roles.Admin, true)]
     [InlineData("/", "no-role", true)]
     [InlineData("/", "anonymous", false)]
     [InlineData("/Account/Login", "anonymous", true)]

@@ -43,6 +43,7 @@ internal sealed class InteractionConfiguration : IEntityTypeConfiguration<Intera
         builder.HasIndex(i => new { i.ApplicationId, i.ExternalId }).IsUnique();
         builder.HasIndex(i => new { i.ApplicationId, i.ConversationId, i.OccurredAt });
         builder.HasIndex(i => new { i.ApplicationId, i.OccurredAt });
+        builder.HasIndex(i => new { i.EnrichedAt, i.Id });
         builder.HasOne<Application>().WithMany().HasForeignKey(i => i.ApplicationId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -52,8 +54,22 @@ public sealed class ApiKeyLookup(IDbContextFactory<FeedbackDbContext> contexts, 
         }
 
         _lastUsedWritten[keyId] = now;
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await db.ApiKeys.Where(k => k.Id == keyId).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), cancellationToken);
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            if (db.Database.GetDbConnection() is SqliteConnection sqlite)
+            {
+                // Wait for a busy database no longer than its busy timeout (not Microsoft.Data.Sqlite's 30 s).
+                sqlite.DefaultTimeout = 1;
+            }
+
+            await db.ApiKeys.Where(k => k.Id == keyId).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), cancellationToken);
+        }
+        catch (DbException)
+        {
+            // "Last used" is a hint for people; a busy database must not fail the API call that uses the key.
+            // It is written again at the next use after the resolution interval.
+        }
     }
 
     private static string CacheKey(string hash) => "apikey:" + hash;

@@ -23,6 +23,7 @@ internal static class NavigationCatalog
     public static IReadOnlyList<Item> Items { get; } =
     [
         new("Home", Icons.Material.Outlined.SpaceDashboard, typeof(Pages.Home), ""),
+        new("Applications", Icons.Material.Outlined.Hub, typeof(Pages.Admin.Applications), "Administration"),
         new("Users", Icons.Material.Outlined.People, typeof(Pages.Admin.Users), "Administration"),
     ];
 }

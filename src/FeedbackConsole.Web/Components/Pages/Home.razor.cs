@@ -90,7 +90,7 @@ public partial class Home
                 steps.Add(isAdmin
                     ? new("No applications yet",
                         "Nothing is captured until an LLM application is connected and sends interactions and feedback to the API.",
-                        Icons.Material.Outlined.Hub, "info")
+                        Icons.Material.Outlined.Hub, "info", "Connect an application", "admin/applications")
                     : new("No applications yet",
                         "There is no feedback to triage until an administrator connects an LLM application.",
                         Icons.Material.Outlined.Hub, "info"));

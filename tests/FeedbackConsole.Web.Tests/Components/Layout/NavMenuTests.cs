@@ -22,7 +22,7 @@ public sealed class NavMenuTests : IAsyncDisposable
     {
         _context.SignInAs("Ada Admin", Roles.Admin);
 
-        Assert.Equal(["Home", "Users"], VisibleLinks());
+        Assert.Equal(["Home", "Applications", "Users"], VisibleLinks());
         Assert.Contains("Administration", _context.Render<NavMenu>().Markup, StringComparison.Ordinal);
     }
 
@@ -45,6 +45,6 @@ public sealed class NavMenuTests : IAsyncDisposable
 
         var hrefs = _context.Render<NavMenu>().FindAll("a").Select(a => a.GetAttribute("href")).ToList();
 
-        Assert.Equal(["", "admin/users"], hrefs);
+        Assert.Equal(["", "admin/applications", "admin/users"], hrefs);
     }
 }

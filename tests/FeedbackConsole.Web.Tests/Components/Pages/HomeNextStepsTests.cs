@@ -22,6 +22,7 @@ public sealed class HomeNextStepsTests
 
         Assert.Equal(["Invite your team", "No applications yet"], steps.Select(s => s.Title));
         Assert.Equal("admin/users", steps[0].ActionHref);
+        Assert.Equal(("Connect an application", "admin/applications"), (steps[1].ActionLabel, steps[1].ActionHref));
     }
 
     [Fact]

@@ -410,6 +410,9 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<DateTimeOffset?>("EnrichedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("ExternalId")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -475,6 +478,8 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("ApplicationId", "OccurredAt");
+
+                    b.HasIndex("EnrichedAt", "Id");
 
                     b.HasIndex("ApplicationId", "ConversationId", "OccurredAt");
 

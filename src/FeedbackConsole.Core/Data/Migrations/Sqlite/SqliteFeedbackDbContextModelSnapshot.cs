@@ -396,6 +396,9 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("EnrichedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ExternalId")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -461,6 +464,8 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("ApplicationId", "OccurredAt");
+
+                    b.HasIndex("EnrichedAt", "Id");
 
                     b.HasIndex("ApplicationId", "ConversationId", "OccurredAt");
 

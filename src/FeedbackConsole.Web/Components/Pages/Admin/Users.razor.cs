@@ -175,21 +175,5 @@ public partial class Users
             : ("Active", Color.Success, Icons.Material.Outlined.CheckCircle);
     }
 
-    private string Ago(DateTimeOffset? when)
-    {
-        if (when is null)
-        {
-            return "Never";
-        }
-
-        var span = Time.GetUtcNow() - when.Value;
-        return span switch
-        {
-            { TotalMinutes: < 1 } => "Just now",
-            { TotalHours: < 1 } => $"{(int)span.TotalMinutes} min ago",
-            { TotalDays: < 1 } => $"{(int)span.TotalHours} h ago",
-            { TotalDays: < 30 } => $"{(int)span.TotalDays} days ago",
-            _ => when.Value.ToLocalTime().ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture),
-        };
-    }
+    private string Ago(DateTimeOffset? when) => AdminFormat.Ago(when, Time.GetUtcNow());
 }

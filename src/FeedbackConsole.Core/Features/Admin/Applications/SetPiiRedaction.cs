@@ -1,0 +1,33 @@
+using FeedbackConsole.Core.Common;
+using FeedbackConsole.Core.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace FeedbackConsole.Core.Features.Admin.Applications;
+
+/// <summary>
+/// An admin turns PII redaction on or off for an application. It applies to text that arrives afterwards;
+/// text already stored is not changed.
+/// </summary>
+public sealed class SetPiiRedaction(IDbContextFactory<FeedbackDbContext> contexts, ILogger<SetPiiRedaction> logger)
+{
+    public async Task<Result> HandleAsync(Guid applicationId, bool redact, string actingUserId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var application = await db.Applications.FirstOrDefaultAsync(a => a.Id == applicationId, cancellationToken);
+        if (application is null)
+        {
+            return Result.Fail("That application no longer exists.");
+        }
+
+        if (application.RedactPii != redact)
+        {
+            application.RedactPii = redact;
+            await db.SaveChangesAsync(cancellationToken);
+            logger.LogInformation("User {ActingUserId} turned PII redaction {State} for application {ApplicationId}.",
+                actingUserId, redact ? "on" : "off", applicationId);
+        }
+
+        return Result.Ok();
+    }
+}

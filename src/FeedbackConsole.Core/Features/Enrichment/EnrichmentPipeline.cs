@@ -1,0 +1,201 @@
+using FeedbackConsole.Core.Data;
+using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Options;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FeedbackConsole.Core.Features.Enrichment;
+
+/// <summary>
+/// Turns stored signals into cases, after ingest and outside the request: for each interaction with new
+/// signals (or a new turn in a conversation) it runs the ordered steps — context fill, conversation linking,
+/// derived signals, failure-mode suggestion, priority — and creates or updates the interaction's case.
+/// (PII redaction is the one step that runs at ingest, because original text must never be stored.)
+/// Every pass recomputes from all of an interaction's signals, so running it twice, or on two instances at
+/// once, gives the same result.
+/// </summary>
+public sealed class EnrichmentPipeline(
+    IDbContextFactory<FeedbackDbContext> contexts,
+    IOptions<EnrichmentOptions> options,
+    TimeProvider time,
+    ILogger<EnrichmentPipeline> logger)
+{
+    private const int MaxAttempts = 3;
+
+    /// <summary>The steps in the order they run.</summary>
+    public IReadOnlyList<IEnrichmentStep> Steps { get; } =
+    [
+        new ContextFillStep(),
+        new ConversationLinkingStep(),
+        new DerivedSignalsStep(options.Value),
+        new FailureModeSuggestionStep(),
+        new PriorityStep(),
+    ];
+
+    /// <summary>Processes up to one batch of waiting work. Returns how many interactions were processed.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
+    {
+        var batch = options.Value.BatchSize;
+        List<long> interactionIds;
+        List<ActiveRule> rules;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            var fromSignals = await db.Signals.AsNoTracking()
+                .Where(s => s.EnrichedAt == null && s.InteractionId != null)
+                .OrderBy(s => s.Id).Take(batch)
+                .Select(s => s.InteractionId!.Value)
+                .ToListAsync(cancellationToken);
+            var fromTurns = await db.Interactions.AsNoTracking()
+                .Where(i => i.EnrichedAt == null)
+                .OrderBy(i => i.Id).Take(batch)
+                .Select(i => i.Id)
+                .ToListAsync(cancellationToken);
+            interactionIds = fromSignals.Concat(fromTurns).Distinct().ToList();
+            if (interactionIds.Count == 0)
+            {
+                return 0;
+            }
+
+            rules = (await db.FailureModeRules.AsNoTracking()
+                    .Where(r => r.Enabled && r.FailureMode!.RetiredAt == null)
+                    .Select(r => new { Rule = r, r.FailureMode!.Key })
+                    .ToListAsync(cancellationToken))
+                .Select(r => new ActiveRule(r.Rule, r.Key))
+                .ToList();
+        }
+
+        foreach (var id in interactionIds)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await ProcessAsync(id, rules, cancellationToken);
+                    break;
+                }
+                catch (DbUpdateException ex) when (attempt < MaxAttempts)
+                {
+                    // Another instance (or a late signal) touched the same case: recompute from fresh data.
+                    logger.LogDebug(ex, "Enrichment of interaction {InteractionId} raced; retrying.", id);
+                }
+            }
+        }
+
+        return interactionIds.Count;
+    }
+
+    /// <summary>Runs the steps for one interaction and saves signals, derived signals and its case together.</summary>
+    public async Task ProcessAsync(long interactionId, IReadOnlyList<ActiveRule> rules, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var interaction = await db.Interactions.FirstOrDefaultAsync(i => i.Id == interactionId, cancellationToken);
+        if (interaction is null)
+        {
+            return;
+        }
+
+        var signals = await db.Signals.Where(s => s.InteractionId == interactionId).OrderBy(s => s.Id).ToListAsync(cancellationToken);
+        var earlier = interaction.ConversationId is null
+            ? []
+            : await db.Interactions.AsNoTracking()
+                .Where(i => i.ApplicationId == interaction.ApplicationId && i.ConversationId == interaction.ConversationId
+                            && i.Id != interaction.Id && i.OccurredAt <= interaction.OccurredAt)
+                .OrderByDescending(i => i.OccurredAt).Take(5)
+                .ToListAsync(cancellationToken);
+
+        var now = time.GetUtcNow();
+        var context = new EnrichmentContext { Interaction = interaction, Signals = signals, EarlierTurns = earlier, Rules = rules, Now = now };
+        foreach (var step in Steps)
+        {
+            step.Apply(context);
+        }
+
+        await StoreDerivedAsync(db, context, cancellationToken);
+        await UpsertCaseAsync(db, context, cancellationToken);
+
+        foreach (var signal in signals.Where(s => s.EnrichedAt is null))
+        {
+            signal.EnrichedAt = now;
+        }
+
+        interaction.EnrichedAt = now;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static async Task StoreDerivedAsync(FeedbackDbContext db, EnrichmentContext context, CancellationToken cancellationToken)
+    {
+        foreach (var derived in context.Derived)
+        {
+            var onThisTurn = derived.InteractionId == context.Interaction.Id;
+            if (!onThisTurn)
+            {
+                if (await db.Signals.AnyAsync(s => s.ApplicationId == derived.ApplicationId && s.ExternalId == derived.ExternalId, cancellationToken))
+                {
+                    continue;
+                }
+
+                // Left for the next pass, which recomputes the earlier turn's case with it.
+                derived.EnrichedAt = null;
+            }
+
+            db.Signals.Add(derived);
+        }
+    }
+
+    private static async Task UpsertCaseAsync(FeedbackDbContext db, EnrichmentContext context, CancellationToken cancellationToken)
+    {
+        var signals = context.AllSignals.ToList();
+        var kase = await db.Cases.Include(c => c.FailureModes).FirstOrDefaultAsync(c => c.InteractionId == context.Interaction.Id, cancellationToken);
+        if (kase is null)
+        {
+            if (!signals.Any(SignalPolarity.OpensCase))
+            {
+                return; // positive-only or neutral feedback makes no case; it still counts in metrics
+            }
+
+            kase = new Case
+            {
+                ApplicationId = context.Interaction.ApplicationId,
+                InteractionId = context.Interaction.Id,
+                Status = CaseStatus.New,
+                CreatedAt = context.Now,
+            };
+            db.Cases.Add(kase);
+        }
+
+        kase.SignalCount = signals.Count;
+        kase.NegativeCount = signals.Count(s => SignalPolarity.Of(s) < 0);
+        kase.HasCorrection = signals.Any(s => s.Kind == SignalKind.Correction);
+        var flags = signals.Where(s => s.Flag is not null).Select(s => s.Flag!.Value).ToList();
+        kase.HighestFlag = flags.Count == 0 ? null : flags.Contains(FlagCategory.Safety) ? FlagCategory.Safety : FlagCategory.Compliance;
+        kase.FirstSignalAt = signals.Count == 0 ? context.Now : signals.Min(s => s.OccurredAt);
+        kase.LastSignalAt = signals.Count == 0 ? context.Now : signals.Max(s => s.OccurredAt);
+        kase.Priority = context.Priority;
+        kase.UpdatedAt = context.Now;
+        kase.Version = Guid.NewGuid();
+
+        // Suggestions are recomputed; what a reviewer confirmed stays.
+        kase.FailureModes.RemoveAll(m => !m.Confirmed && !context.Suggestions.ContainsKey(m.FailureModeId));
+        foreach (var suggestion in context.Suggestions.Values)
+        {
+            var entry = kase.FailureModes.FirstOrDefault(m => m.FailureModeId == suggestion.FailureModeId);
+            if (entry is null)
+            {
+                kase.FailureModes.Add(new CaseFailureMode
+                {
+                    FailureModeId = suggestion.FailureModeId,
+                    RuleId = suggestion.RuleId,
+                    Reason = suggestion.Reason,
+                    Score = suggestion.Score,
+                });
+            }
+            else if (!entry.Confirmed)
+            {
+                entry.RuleId = suggestion.RuleId;
+                entry.Reason = suggestion.Reason;
+                entry.Score = suggestion.Score;
+            }
+        }
+    }
+}

@@ -1,0 +1,377 @@
+using System.Text.Json;
+using FeedbackConsole.Core.Data;
+using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Features.Enrichment;
+using FeedbackConsole.Core.Options;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FeedbackConsole.Core.Features.Ingestion;
+
+/// <summary>One signal as sent (API.md, "Signal"), validated, with its text redacted and its content hash.</summary>
+internal sealed record SignalDraft(
+    string Id,
+    string InteractionId,
+    string? EndUserId,
+    SignalKind Kind,
+    bool? ThumbUp,
+    int? Rating,
+    int? DwellMilliseconds,
+    string? Dimension,
+    FlagCategory? Flag,
+    TextValue? Text,
+    DateTimeOffset OccurredAt,
+    MetadataValue? Metadata,
+    string ContentHash)
+{
+    public const int MaxDimensionLength = 100;
+    public const int MaxDwellMilliseconds = 86_400_000;
+
+    private static readonly Dictionary<string, SignalKind> Kinds = new(StringComparer.Ordinal)
+    {
+        ["thumb"] = SignalKind.Thumb,
+        ["rating"] = SignalKind.Rating,
+        ["flag"] = SignalKind.Flag,
+        ["comment"] = SignalKind.Comment,
+        ["correction"] = SignalKind.Correction,
+        ["rejection"] = SignalKind.Rejection,
+        ["reformulation"] = SignalKind.Reformulation,
+        ["copy"] = SignalKind.Copy,
+        ["dwell"] = SignalKind.Dwell,
+        ["regenerate"] = SignalKind.Regenerate,
+        ["abandon"] = SignalKind.Abandon,
+    };
+
+    public int Redactions => (Text?.Redactions ?? 0) + (Metadata?.Redactions ?? 0);
+
+    /// <summary>Reads one item; null when it is invalid (the reader then holds the errors).</summary>
+    public static SignalDraft? Read(JsonElement item, ItemReader reader)
+    {
+        JsonElement? id = null, interactionId = null, endUserId = null, kind = null, value = null, dimension = null,
+            flag = null, text = null, occurredAt = null, metadata = null;
+        foreach (var property in item.EnumerateObject())
+        {
+            switch (StrictEnvelope.NameOf(property))
+            {
+                case "id": id = property.Value; break;
+                case "interactionId": interactionId = property.Value; break;
+                case "endUserId": endUserId = property.Value; break;
+                case "kind": kind = property.Value; break;
+                case "value": value = property.Value; break;
+                case "dimension": dimension = property.Value; break;
+                case "flag": flag = property.Value; break;
+                case "text": text = property.Value; break;
+                case "occurredAt": occurredAt = property.Value; break;
+                case "metadata": metadata = property.Value; break;
+                default: reader.Unknown(property); break;
+            }
+        }
+
+        var draftId = reader.Id(id, "id", required: true);
+        var draftInteraction = reader.Id(interactionId, "interactionId", required: true);
+        var draftEndUser = reader.Id(endUserId, "endUserId", required: false);
+        var when = reader.Timestamp(occurredAt, "occurredAt");
+        var meta = reader.Metadata(metadata, "metadata");
+
+        var kindName = reader.String(kind, "kind", required: true);
+        SignalKind? draftKind = null;
+        if (kindName is not null)
+        {
+            if (Kinds.TryGetValue(kindName, out var known))
+            {
+                draftKind = known;
+            }
+            else
+            {
+                reader.Fail("kind", "Must be one of " + string.Join(", ", Kinds.Keys) + ".");
+            }
+        }
+
+        bool? thumbUp = null;
+        int? rating = null, dwell = null;
+        string? draftDimension = null;
+        FlagCategory? draftFlag = null;
+        TextValue? draftText = null;
+        if (draftKind is { } k)
+        {
+            switch (k)
+            {
+                case SignalKind.Thumb:
+                    var thumb = reader.String(value, "value", required: true);
+                    if (thumb is "up" or "down")
+                    {
+                        thumbUp = thumb == "up";
+                    }
+                    else if (thumb is not null)
+                    {
+                        reader.Fail("value", "Must be \"up\" or \"down\" for a thumb.");
+                    }
+
+                    break;
+                case SignalKind.Rating:
+                    rating = reader.Integer(value, "value", 1, 5, required: true);
+                    break;
+                case SignalKind.Dwell:
+                    dwell = reader.Integer(value, "value", 0, MaxDwellMilliseconds, required: true);
+                    break;
+                default:
+                    NotUsed(reader, value, "value", k);
+                    break;
+            }
+
+            if (k == SignalKind.Rating)
+            {
+                draftDimension = reader.Label(dimension, "dimension", MaxDimensionLength);
+                if (dimension is null || dimension.Value.ValueKind == JsonValueKind.Null)
+                {
+                    reader.Fail("dimension", "Required for a rating: accuracy, tone, relevance, helpfulness or a name of your own.");
+                }
+            }
+            else
+            {
+                NotUsed(reader, dimension, "dimension", k);
+            }
+
+            if (k == SignalKind.Flag)
+            {
+                var flagName = reader.String(flag, "flag", required: true);
+                if (flagName is "safety" or "compliance")
+                {
+                    draftFlag = flagName == "safety" ? FlagCategory.Safety : FlagCategory.Compliance;
+                }
+                else if (flagName is not null)
+                {
+                    reader.Fail("flag", "Must be \"safety\" or \"compliance\".");
+                }
+            }
+            else
+            {
+                NotUsed(reader, flag, "flag", k);
+            }
+
+            // Text is what comments, corrections and reformulations are; a rejection or a flag may give a reason.
+            if (k is SignalKind.Comment or SignalKind.Correction or SignalKind.Reformulation or SignalKind.Rejection or SignalKind.Flag)
+            {
+                var required = k is not (SignalKind.Rejection or SignalKind.Flag);
+                draftText = reader.Text(text, "text", required, allowEmpty: !required);
+            }
+            else
+            {
+                NotUsed(reader, text, "text", k);
+            }
+        }
+
+        if (reader.Errors is not null || draftId is null || draftInteraction is null || draftKind is null || when is null)
+        {
+            return null;
+        }
+
+        var hash = CanonicalJson.Hash(w =>
+        {
+            w.WriteString("id", draftId);
+            w.WriteString("interactionId", draftInteraction);
+            WriteOptional(w, "endUserId", draftEndUser);
+            w.WriteString("kind", kindName);
+            if (thumbUp is { } up)
+            {
+                w.WriteString("value", up ? "up" : "down");
+            }
+            else if ((rating ?? dwell) is { } number)
+            {
+                w.WriteNumber("value", number);
+            }
+
+            WriteOptional(w, "dimension", draftDimension);
+            WriteOptional(w, "flag", draftFlag?.ToString());
+            // The hash covers the redacted text, whatever the application's setting: no digest of personal
+            // data is stored, and toggling redaction does not turn a client's retry into a conflict.
+            WriteOptional(w, "text", draftText?.Redacted);
+            w.WriteString("occurredAt", when.Value.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            if (meta is not null)
+            {
+                w.WritePropertyName("metadata");
+                w.WriteRawValue(meta.Redacted, skipInputValidation: true);
+            }
+        });
+
+        return new SignalDraft(draftId, draftInteraction, draftEndUser, draftKind.Value, thumbUp, rating, dwell, draftDimension,
+            draftFlag, draftText, when.Value, meta, hash);
+    }
+
+    public Signal ToEntity(Guid applicationId, bool redact, DateTimeOffset receivedAt, long? interactionId) => new()
+    {
+        ApplicationId = applicationId,
+        ExternalId = Id,
+        InteractionExternalId = InteractionId,
+        InteractionId = interactionId,
+        EndUserId = EndUserId,
+        Kind = Kind,
+        ThumbUp = ThumbUp,
+        Rating = Rating,
+        DwellMilliseconds = DwellMilliseconds,
+        Dimension = Dimension,
+        Flag = Flag,
+        Text = Text?.Stored(redact),
+        OccurredAt = OccurredAt,
+        ReceivedAt = receivedAt,
+        Metadata = Metadata?.Stored(redact),
+        ContentHash = ContentHash,
+        RedactionCount = redact ? Redactions : 0,
+    };
+
+    private static void NotUsed(ItemReader reader, JsonElement? element, string field, SignalKind kind)
+    {
+        if (element is { ValueKind: not JsonValueKind.Null })
+        {
+            reader.Fail(field, $"Is not used by a {kind.ToString().ToLowerInvariant()} signal; leave it out.");
+        }
+    }
+
+    internal static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    /// <summary>The id an item was sent with, for its result even when the item is invalid.</summary>
+    internal static string? RawId(JsonElement item)
+    {
+        try
+        {
+            return item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>
+/// <c>POST /api/v1/signals</c>: validates each signal, stores the new ones in one transaction and answers one
+/// result per item. Idempotent on the client's ids: the same id with the same content is a duplicate, with
+/// other content a conflict (a signal is an event and never changes). A signal whose interaction is not
+/// stored yet keeps the interaction's id and is linked when the interaction arrives.
+/// </summary>
+public sealed class IngestSignals(
+    IDbContextFactory<FeedbackDbContext> contexts,
+    IOptionsMonitor<IngestionOptions> options,
+    TimeProvider time,
+    EnrichmentTrigger enrichment,
+    ILogger<IngestSignals> logger)
+{
+    public const string ArrayName = "signals";
+
+    public async Task<IngestOutcome> HandleAsync(Guid applicationId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
+    {
+        var settings = options.CurrentValue;
+        var problem = StrictEnvelope.TryParse(body, ArrayName, settings, out var envelope);
+        if (problem is not null)
+        {
+            return IngestOutcome.Refused(problem);
+        }
+
+        var now = time.GetUtcNow();
+        var drafts = new SignalDraft?[envelope!.Items.Count];
+        var rejected = new ItemResult?[drafts.Length];
+        using (envelope)
+        {
+            var shape = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            for (var i = 0; i < drafts.Length; i++)
+            {
+                var reader = new ItemReader($"{ArrayName}[{i}]", settings, now, shape);
+                drafts[i] = SignalDraft.Read(envelope.Items[i], reader);
+                if (reader.Errors is { } errors)
+                {
+                    rejected[i] = new ItemResult(SignalDraft.RawId(envelope.Items[i]), ItemStatus.Rejected, ItemProblem.Invalid(errors));
+                }
+            }
+
+            if (shape.Count > 0)
+            {
+                return IngestOutcome.Refused(EnvelopeProblem.Invalid(
+                    "The request has properties the contract does not define; nothing was stored.", shape));
+            }
+        }
+
+        if (drafts.All(d => d is null))
+        {
+            return IngestOutcome.Answered(rejected!);
+        }
+
+        var outcome = await IngestionTransaction.RunAsync(
+            contexts, (db, ct) => StoreAsync(db, applicationId, drafts, rejected, now, ct), logger, cancellationToken);
+        // Committed: let the enrichment worker turn it into cases now rather than at its next poll.
+        enrichment.Notify();
+        return outcome;
+    }
+
+    private static async Task<IngestOutcome> StoreAsync(
+        FeedbackDbContext db, Guid applicationId, SignalDraft?[] drafts, ItemResult?[] rejected, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var application = await db.Applications.AsNoTracking()
+            .Where(a => a.Id == applicationId)
+            .Select(a => new { a.RedactPii, a.ArchivedAt })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (application is null || application.ArchivedAt is not null)
+        {
+            return IngestOutcome.Refused(ApplicationClosed);
+        }
+
+        var valid = drafts.OfType<SignalDraft>().ToList();
+        await IngestionTransaction.LockInteractionIdsAsync(db, applicationId, valid.Select(d => d.InteractionId), cancellationToken);
+
+        var ids = valid.Select(d => d.Id).Distinct().ToList();
+        var known = await db.Signals.AsNoTracking()
+            .Where(s => s.ApplicationId == applicationId && EF.Parameter(ids).Contains(s.ExternalId))
+            .Select(s => new { s.ExternalId, s.ContentHash })
+            .ToDictionaryAsync(s => s.ExternalId, s => s.ContentHash, StringComparer.Ordinal, cancellationToken);
+
+        var results = new ItemResult[drafts.Length];
+        var fresh = new List<SignalDraft>();
+        for (var i = 0; i < drafts.Length; i++)
+        {
+            if (drafts[i] is not { } draft)
+            {
+                results[i] = rejected[i]!;
+            }
+            else if (!known.TryGetValue(draft.Id, out var hash))
+            {
+                known[draft.Id] = draft.ContentHash;
+                fresh.Add(draft);
+                results[i] = new ItemResult(draft.Id, ItemStatus.Accepted, null);
+            }
+            else if (hash == draft.ContentHash)
+            {
+                results[i] = new ItemResult(draft.Id, ItemStatus.Duplicate, null);
+            }
+            else
+            {
+                results[i] = new ItemResult(draft.Id, ItemStatus.Rejected, ItemProblem.Conflict(
+                    $"A signal with id '{draft.Id}' is already stored with different content. A signal never changes: " +
+                    "send a new id for a new event, or the same content to retry."));
+            }
+        }
+
+        if (fresh.Count > 0)
+        {
+            var interactionIds = fresh.Select(d => d.InteractionId).Distinct().ToList();
+            var interactions = await db.Interactions.AsNoTracking()
+                .Where(x => x.ApplicationId == applicationId && EF.Parameter(interactionIds).Contains(x.ExternalId))
+                .Select(x => new { x.ExternalId, x.Id })
+                .ToDictionaryAsync(x => x.ExternalId, x => x.Id, StringComparer.Ordinal, cancellationToken);
+
+            var rows = fresh.Select(d => d.ToEntity(
+                applicationId, application.RedactPii, now, interactions.TryGetValue(d.InteractionId, out var id) ? id : null)).ToList();
+            await BulkInsert.InsertAsync(db, rows, cancellationToken);
+        }
+
+        return IngestOutcome.Answered(results);
+    }
+
+    internal static readonly EnvelopeProblem ApplicationClosed =
+        new(403, "Forbidden", "This application is archived and accepts no new feedback.");
+}

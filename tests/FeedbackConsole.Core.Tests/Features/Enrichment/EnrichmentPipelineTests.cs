@@ -1,0 +1,198 @@
+using FeedbackConsole.Core.Data;
+using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Features.Enrichment;
+using FeedbackConsole.Core.Tests.Shared;
+using FeedbackConsole.Tests.Shared;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FeedbackConsole.Core.Tests.Features.Enrichment;
+
+public sealed class EnrichmentPipelineTests
+{
+    private static readonly DateTimeOffset T0 = DateTimeOffset.UtcNow.AddMinutes(-30);
+
+    private static async Task<Guid> AppAsync(FeedbackDbContext db)
+    {
+        var app = new Application { Id = Guid.NewGuid(), Name = "Support bot " + Guid.NewGuid().ToString("N")[..6], CreatedAt = T0 };
+        db.Applications.Add(app);
+        await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        return app.Id;
+    }
+
+    private static Interaction Turn(Guid app, string id, string input, string conversation = "conv-1", int minute = 0) => new()
+    {
+        ApplicationId = app, ExternalId = id, ConversationId = conversation, EndUserId = "user-1", Input = input, Output = "An answer.",
+        OccurredAt = T0.AddMinutes(minute), ReceivedAt = T0, UpdatedAt = T0, ContentHash = id,
+    };
+
+    private static Signal Sig(Guid app, Interaction turn, SignalKind kind, string id, bool? up = null, int? rating = null, string? dimension = null,
+        FlagCategory? flag = null, string? text = null, string user = "user-1") => new()
+    {
+        ApplicationId = app, ExternalId = id, InteractionExternalId = turn.ExternalId, InteractionId = turn.Id, EndUserId = user, Kind = kind,
+        ThumbUp = up, Rating = rating, Dimension = dimension, Flag = flag, Text = text, OccurredAt = turn.OccurredAt.AddSeconds(30), ReceivedAt = T0, ContentHash = id,
+    };
+
+    private static async Task<T> WithDb<T>(CoreHost host, Func<FeedbackDbContext, Task<T>> work)
+    {
+        await using var db = await host.Services.GetRequiredService<IDbContextFactory<FeedbackDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+        return await work(db);
+    }
+
+    private static async Task DrainAsync(CoreHost host)
+    {
+        var pipeline = host.Services.GetRequiredService<EnrichmentPipeline>();
+        while (await pipeline.RunOnceAsync(TestContext.Current.CancellationToken) > 0)
+        {
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Pipeline_NegativeFeedback_OpensOneCaseWithSuggestedModesAndReasons(string provider)
+    {
+        await using var host = await CoreHost.StartAsync(provider);
+        var turnId = await WithDb(host, async db =>
+        {
+            var app = await AppAsync(db);
+            var turn = Turn(app, "t-1", "What is the refund window?");
+            db.Interactions.Add(turn);
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+            db.Signals.AddRange(
+                Sig(app, turn, SignalKind.Rating, "s-1", rating: 1, dimension: "accuracy"),
+                Sig(app, turn, SignalKind.Correction, "s-2", text: "The refund window is 30 days, not 14."),
+                Sig(app, turn, SignalKind.Comment, "s-3", text: "This is outdated, the policy changed in May."));
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+            return turn.Id;
+        });
+
+        await DrainAsync(host);
+        await DrainAsync(host); // a second pass changes nothing
+
+        await WithDb(host, async db =>
+        {
+            var kase = await db.Cases.Include(c => c.FailureModes).ThenInclude(m => m.FailureMode).SingleAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(turnId, kase.InteractionId);
+            Assert.Equal(CaseStatus.New, kase.Status);
+            Assert.Equal(3, kase.SignalCount);
+            Assert.Equal(2, kase.NegativeCount);
+            Assert.True(kase.HasCorrection);
+            Assert.True(kase.Priority > 0);
+            var modes = kase.FailureModes.Select(m => m.FailureMode!.Key).Order(StringComparer.Ordinal).ToList();
+            Assert.Equal(["factual.error", "factual.outdated"], modes);
+            Assert.All(kase.FailureModes, m => Assert.False(m.Confirmed));
+            Assert.Contains("Low accuracy rating", kase.FailureModes.Single(m => m.FailureMode!.Key == "factual.error").Reason, StringComparison.Ordinal);
+            Assert.False(await db.Signals.AnyAsync(s => s.EnrichedAt == null, TestContext.Current.CancellationToken));
+            return true;
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Pipeline_PositiveOnly_MakesNoCase(string provider)
+    {
+        await using var host = await CoreHost.StartAsync(provider);
+        await WithDb(host, async db =>
+        {
+            var app = await AppAsync(db);
+            var turn = Turn(app, "t-1", "Hello");
+            db.Interactions.Add(turn);
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+            db.Signals.AddRange(Sig(app, turn, SignalKind.Thumb, "s-1", up: true), Sig(app, turn, SignalKind.Copy, "s-2"));
+            return await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        });
+
+        await DrainAsync(host);
+
+        Assert.Equal(0, await WithDb(host, db => db.Cases.CountAsync(TestContext.Current.CancellationToken)));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Pipeline_LateSafetyFlag_RaisesTheExistingCaseAndKeepsConfirmedModes(string provider)
+    {
+        await using var host = await CoreHost.StartAsync(provider);
+        var (app, turn) = await WithDb(host, async db =>
+        {
+            var app = await AppAsync(db);
+            var turn = Turn(app, "t-1", "Can I mix these cleaning products?");
+            db.Interactions.Add(turn);
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+            db.Signals.Add(Sig(app, turn, SignalKind.Thumb, "s-1", up: false));
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+            return (app, turn);
+        });
+        await DrainAsync(host);
+        var before = await WithDb(host, db => db.Cases.SingleAsync(TestContext.Current.CancellationToken));
+        await WithDb(host, async db =>
+        {
+            var tone = await db.FailureModes.SingleAsync(m => m.Key == "tone.inappropriate", TestContext.Current.CancellationToken);
+            db.CaseFailureModes.Add(new CaseFailureMode { CaseId = before.Id, FailureModeId = tone.Id, Confirmed = true, Reason = "reviewer" });
+            db.Signals.Add(Sig(app, turn, SignalKind.Flag, "s-2", flag: FlagCategory.Safety, user: "user-2"));
+            return await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        });
+
+        await DrainAsync(host);
+
+        await WithDb(host, async db =>
+        {
+            var after = await db.Cases.Include(c => c.FailureModes).ThenInclude(m => m.FailureMode).SingleAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(before.Id, after.Id);
+            Assert.Equal(FlagCategory.Safety, after.HighestFlag);
+            Assert.True(after.Priority >= 2000, $"priority {after.Priority}");
+            Assert.NotEqual(before.Version, after.Version);
+            Assert.Contains(after.FailureModes, m => m.FailureMode!.Key == "tone.inappropriate" && m.Confirmed);
+            Assert.Contains(after.FailureModes, m => m.FailureMode!.Key == "safety.harmful" && !m.Confirmed);
+            return true;
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Pipeline_QuestionAskedAgain_DerivesReformulationAndOpensCaseOnThePreviousTurn(string provider)
+    {
+        await using var host = await CoreHost.StartAsync(provider);
+        var firstId = await WithDb(host, async db =>
+        {
+            var app = await AppAsync(db);
+            var first = Turn(app, "t-1", "How do I cancel my subscription?", minute: 0);
+            db.Interactions.Add(first);
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+            await DrainAsync(host);
+            db.Interactions.Add(Turn(app, "t-2", "How can I cancel the subscription I have?", minute: 1));
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+            return first.Id;
+        });
+
+        await DrainAsync(host);
+
+        await WithDb(host, async db =>
+        {
+            var derived = await db.Signals.SingleAsync(s => s.IsDerived, TestContext.Current.CancellationToken);
+            Assert.Equal(SignalKind.Reformulation, derived.Kind);
+            Assert.Equal(firstId, derived.InteractionId);
+            var kase = await db.Cases.Include(c => c.FailureModes).ThenInclude(m => m.FailureMode).SingleAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(firstId, kase.InteractionId);
+            Assert.Contains(kase.FailureModes, m => m.FailureMode!.Key == "retrieval.miss");
+            return true;
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Pipeline_SignalWaitingForItsInteraction_IsLeftUntilLinked(string provider)
+    {
+        await using var host = await CoreHost.StartAsync(provider);
+        await WithDb(host, async db =>
+        {
+            var app = await AppAsync(db);
+            db.Signals.Add(new Signal { ApplicationId = app, ExternalId = "early", InteractionExternalId = "not-yet", Kind = SignalKind.Thumb, ThumbUp = false, OccurredAt = T0, ReceivedAt = T0, ContentHash = "x" });
+            return await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        });
+
+        await DrainAsync(host);
+
+        Assert.True(await WithDb(host, db => db.Signals.AnyAsync(s => s.ExternalId == "early" && s.EnrichedAt == null, TestContext.Current.CancellationToken)));
+        Assert.Equal(0, await WithDb(host, db => db.Cases.CountAsync(TestContext.Current.CancellationToken)));
+    }
+}
