@@ -79,6 +79,7 @@ internal static class ConsoleWebExtensions
         services.AddApiRateLimiting();
         services.AddPublishableKeyCors();
         services.AddApiDocumentation();
+        services.AddHostedService<Demo.DemoSeeder>();
 
         return builder;
     }

@@ -17,6 +17,7 @@ public sealed class AppSettingsSampleTests
         (BootstrapOptions.Section, typeof(BootstrapOptions)),
         (IngestionOptions.Section, typeof(IngestionOptions)),
         (EnrichmentOptions.Section, typeof(EnrichmentOptions)),
+        (DemoOptions.Section, typeof(DemoOptions)),
     ];
 
     private static IConfigurationRoot Sample() =>
