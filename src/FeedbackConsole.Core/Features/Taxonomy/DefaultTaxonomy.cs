@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace FeedbackConsole.Core.Features.Taxonomy;
 
 /// <summary>
-/// The taxonomy a new console starts with (DESIGN.md, "Failure mode"): eight families, fourteen modes, and
+/// The taxonomy a new console starts with (DESIGN.md, "Failure mode"): eight families, twelve modes, and
 /// rules that map raw signals to them. Seeded once, when the taxonomy is empty; admins edit it afterwards.
 /// </summary>
 public sealed class DefaultTaxonomy(IDbContextFactory<FeedbackDbContext> contexts)
