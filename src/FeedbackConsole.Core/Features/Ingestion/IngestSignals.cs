@@ -235,19 +235,6 @@ internal sealed record SignalDraft(
             writer.WriteString(name, value);
         }
     }
-
-    /// <summary>The id an item was sent with, for its result even when the item is invalid.</summary>
-    internal static string? RawId(JsonElement item)
-    {
-        try
-        {
-            return item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
-    }
 }
 
 /// <summary>
@@ -267,43 +254,19 @@ public sealed class IngestSignals(
 
     public async Task<IngestOutcome> HandleAsync(Guid applicationId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
     {
-        var settings = options.CurrentValue;
-        var problem = StrictEnvelope.TryParse(body, ArrayName, settings, out var envelope);
-        if (problem is not null)
+        var batch = IngestionBatch<SignalDraft>.Read(body, ArrayName, options.CurrentValue, time.GetUtcNow(), SignalDraft.Read);
+        if (batch.Refusal is { } refusal)
         {
-            return IngestOutcome.Refused(problem);
+            return IngestOutcome.Refused(refusal);
         }
 
-        var now = time.GetUtcNow();
-        var drafts = new SignalDraft?[envelope!.Items.Count];
-        var rejected = new ItemResult?[drafts.Length];
-        using (envelope)
+        if (batch.NothingToStore)
         {
-            var shape = new Dictionary<string, string[]>(StringComparer.Ordinal);
-            for (var i = 0; i < drafts.Length; i++)
-            {
-                var reader = new ItemReader($"{ArrayName}[{i}]", settings, now, shape);
-                drafts[i] = SignalDraft.Read(envelope.Items[i], reader);
-                if (reader.Errors is { } errors)
-                {
-                    rejected[i] = new ItemResult(SignalDraft.RawId(envelope.Items[i]), ItemStatus.Rejected, ItemProblem.Invalid(errors));
-                }
-            }
-
-            if (shape.Count > 0)
-            {
-                return IngestOutcome.Refused(EnvelopeProblem.Invalid(
-                    "The request has properties the contract does not define; nothing was stored.", shape));
-            }
-        }
-
-        if (drafts.All(d => d is null))
-        {
-            return IngestOutcome.Answered(rejected!);
+            return IngestOutcome.Answered(batch.Rejected!);
         }
 
         var outcome = await IngestionTransaction.RunAsync(
-            contexts, (db, ct) => StoreAsync(db, applicationId, drafts, rejected, now, ct), logger, cancellationToken);
+            contexts, (db, ct) => StoreAsync(db, applicationId, batch.Drafts, batch.Rejected, batch.Now, ct), logger, cancellationToken);
         // Committed: let the enrichment worker turn it into cases now rather than at its next poll.
         enrichment.Notify();
         return outcome;
