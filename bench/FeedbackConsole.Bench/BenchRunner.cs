@@ -1,0 +1,325 @@
+using System.Globalization;
+using System.Text;
+
+namespace FeedbackConsole.Bench;
+
+internal sealed record BenchSettings(
+    string WebDll,
+    string? PostgresServer,
+    bool RunPostgres,
+    int Repetitions,
+    int BatchesPerRepetition,
+    int BatchConcurrency,
+    int Connections,
+    TimeSpan SingleDuration,
+    bool SingleOnly,
+    bool Keep);
+
+internal sealed record BatchPhase(IReadOnlyList<BatchRun> Runs, IReadOnlyList<CpuUsage> Cpu)
+{
+    public double MedianRate => Stats.Median(Runs.Select(r => r.SignalsPerSecond));
+
+    public double LatencyMedian => Stats.Median(Runs.SelectMany(r => r.LatenciesMs));
+
+    public double LatencyP95 => Stats.Percentile(Runs.SelectMany(r => r.LatenciesMs), 95);
+
+    public string Rates => string.Join(", ", Runs.Select(r => Format.Number(r.SignalsPerSecond)));
+}
+
+/// <summary>Runs every measurement in order, each on a quiet app, and prints the table.</summary>
+internal static class BenchRunner
+{
+    private const int BatchSize = 500;
+    private static readonly string[] Header = ["measurement", "median", "latency", "target", "met"];
+    private static readonly string[] Rule = ["---", "---", "---", "---", "---"];
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromMinutes(3);
+
+    public static async Task<int> RunAsync(BenchSettings settings)
+    {
+        var work = Directory.CreateTempSubdirectory("fc-bench-").FullName;
+        var loadBefore = CpuMeter.LoadAverage();
+        Console.WriteLine($"FeedbackConsole ingestion benchmark · {DateTimeOffset.Now:yyyy-MM-dd HH:mm zzz} · {Environment.ProcessorCount} cores · .NET {Environment.Version}");
+        Console.WriteLine($"app: {settings.WebDll}");
+        Console.WriteLine($"work folder: {work} · load average before: {loadBefore}");
+
+        var workload = new Workload(turns: 10_000, seed: 42);
+        Console.WriteLine($"workload: simulator's support assistant, {workload.Interactions.Count:N0} interactions stored first, {workload.DistinctSignals:N0} distinct signals (avg {workload.AverageSignalBytes:0} bytes of JSON) re-sent under new ids");
+        Console.WriteLine();
+
+        BatchPhase sqlite;
+        SingleRun single;
+        CpuUsage singleCpu;
+        CeilingResult ceiling;
+        string? ceilingSnapshot = null;
+        BatchPhase? postgres = null;
+        string? postgresNote = null;
+        try
+        {
+            var sqliteDirectory = Directory.CreateDirectory(Path.Combine(work, "sqlite")).FullName;
+            var sqliteFile = Path.Combine(sqliteDirectory, "data", "feedbackconsole.db");
+            await using (var app = await AppUnderTest.StartAsync(settings.WebDll, sqliteDirectory, new Dictionary<string, string>
+            {
+                ["Database__Provider"] = "Sqlite",
+                ["Database__DataDirectory"] = Path.Combine(sqliteDirectory, "data"),
+            }))
+            {
+                var queue = EnrichmentQueue.Sqlite(sqliteFile);
+                if (settings.SingleOnly)
+                {
+                    await StoreInteractionsAsync(app, queue, workload);
+                    await SinglePhaseAsync(app, queue, workload, settings);
+                    return 0;
+                }
+
+                sqlite = await BatchPhaseAsync("SQLite", app, queue, workload, settings,
+                    () => ceilingSnapshot = SqliteCeiling.Snapshot(sqliteFile, work));
+                (single, singleCpu) = await SinglePhaseAsync(app, queue, workload, settings);
+            }
+
+            var ceilingRows = settings.BatchesPerRepetition * BatchSize;
+            Console.WriteLine($"(c) raw SQLite insert ceiling: {ceilingRows:N0} rows × {settings.Repetitions}, {SqliteCeiling.RowsPerTransaction:N0} rows per transaction, prepared command, same starting database as (a)");
+            ceiling = SqliteCeiling.Run(ceilingSnapshot!, work, ceilingRows, settings.Repetitions);
+            Console.WriteLine($"    rows/s: {string.Join(", ", ceiling.Batched.Select(Format.Number))}");
+            Console.WriteLine($"    for reference, 1 row per transaction: {string.Join(", ", ceiling.OneRowPerTransaction.Select(Format.Number))}");
+            Console.WriteLine($"    for reference, the bare table without its 5 secondary indexes: {string.Join(", ", ceiling.WithoutIndexes.Select(Format.Number))}");
+            Console.WriteLine();
+
+            if (settings.RunPostgres)
+            {
+                (postgres, postgresNote) = await PostgresPhaseAsync(work, workload, settings);
+            }
+            else
+            {
+                postgresNote = "skipped (--no-postgres)";
+            }
+        }
+        finally
+        {
+            if (!settings.Keep)
+            {
+                TryDelete(work);
+            }
+        }
+
+        Console.WriteLine(Table(settings, sqlite, postgres, postgresNote, single, singleCpu, ceiling, loadBefore, CpuMeter.LoadAverage()));
+        return 0;
+    }
+
+    private static async Task<BatchPhase> BatchPhaseAsync(string name, AppUnderTest app, EnrichmentQueue queue, Workload workload, BenchSettings settings, Action? beforeTimedRuns = null)
+    {
+        Console.WriteLine($"(a) HTTP batches of {BatchSize} into {name}: {settings.Repetitions} × {settings.BatchesPerRepetition} batches, {settings.BatchConcurrency} in flight");
+        using var http = HttpLoad.CreateClient(app.Address, Math.Max(settings.BatchConcurrency, 1));
+        await StoreInteractionsAsync(app, queue, workload);
+        var warmUp = await HttpLoad.RunBatchesAsync(http, "api/v1/signals", workload.SignalBatches("warm-", 40, BatchSize), settings.BatchConcurrency);
+        Check(warmUp);
+        Console.WriteLine($"    warm-up: {Format.Number(warmUp.SignalsPerSecond)} signals/s");
+        await DrainAsync(queue, "warm-up");
+        beforeTimedRuns?.Invoke();
+
+        var runs = new List<BatchRun>();
+        var cpu = new List<CpuUsage>();
+        for (var r = 1; r <= settings.Repetitions; r++)
+        {
+            var bodies = workload.SignalBatches($"r{r}-", settings.BatchesPerRepetition, BatchSize);
+            Console.Write($"    rep {r}: ");
+            var meter = CpuMeter.Start(() => app.CpuTime);
+            var run = await HttpLoad.RunBatchesAsync(http, "api/v1/signals", bodies, settings.BatchConcurrency);
+            var usage = meter.Stop();
+            Check(run);
+            runs.Add(run);
+            cpu.Add(usage);
+            var (waited, left) = await queue.DrainAsync(DrainTimeout);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{run.Accepted:N0} signals in {run.Elapsed.TotalSeconds:0.00} s = {Format.Number(run.SignalsPerSecond)} signals/s · batch p50 {Stats.Median(run.LatenciesMs):0} ms, p95 {Stats.Percentile(run.LatenciesMs, 95):0} ms · CPU {usage} · enrichment caught up {waited.TotalSeconds:0.0} s later{(left > 0 ? $" (gave up, {left:N0} left)" : "")}"));
+        }
+
+        Console.WriteLine();
+        return new BatchPhase(runs, cpu);
+    }
+
+    /// <summary>The signals' interactions exist, as they would in a real app (signals are linked at ingest).</summary>
+    private static async Task StoreInteractionsAsync(AppUnderTest app, EnrichmentQueue queue, Workload workload)
+    {
+        using var http = HttpLoad.CreateClient(app.Address, 1);
+        foreach (var body in workload.InteractionBatches(BatchSize))
+        {
+            using var response = await HttpLoad.PostAsync(http, "api/v1/interactions", body);
+            var answer = await response.Content.ReadAsByteArrayAsync();
+            if ((int)response.StatusCode != 207 || HttpLoad.CountAccepted(answer).Other > 0)
+            {
+                throw new InvalidOperationException($"Storing the interactions failed: {(int)response.StatusCode} {Encoding.UTF8.GetString(answer)[..Math.Min(answer.Length, 600)]}");
+            }
+        }
+
+        await DrainAsync(queue, "interactions");
+    }
+
+    private static async Task<(SingleRun Run, CpuUsage Cpu)> SinglePhaseAsync(AppUnderTest app, EnrichmentQueue queue, Workload workload, BenchSettings settings)
+    {
+        var warmUp = TimeSpan.FromSeconds(5);
+        Console.WriteLine($"(b) single-signal POST into SQLite: {settings.Connections} connections, {warmUp.TotalSeconds:0} s warm-up, {settings.SingleDuration.TotalSeconds:0} s measured");
+        using var http = HttpLoad.CreateClient(app.Address, settings.Connections);
+        var meter = CpuMeter.Start(() => app.CpuTime);
+        var run = await HttpLoad.RunSinglesAsync(http, workload, "one-", settings.Connections, warmUp, settings.SingleDuration);
+        var usage = meter.Stop();
+        if (run.Failed > 0)
+        {
+            Console.WriteLine($"    {run.Failed:N0} requests not accepted; first: {run.FirstFailure}");
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"    {run.LatenciesMs.Length:N0} requests = {Format.Number(run.RequestsPerSecond)} req/s · p50 {Stats.Median(run.LatenciesMs):0.0} ms, p99 {Stats.Percentile(run.LatenciesMs, 99):0.0} ms, max {run.LatenciesMs.DefaultIfEmpty().Max():0} ms · CPU (incl. warm-up) {usage}"));
+        var (waited, _) = await queue.DrainAsync(DrainTimeout);
+        Console.WriteLine($"    enrichment caught up {waited.TotalSeconds:0.0} s later");
+        Console.WriteLine();
+        return (run, usage);
+    }
+
+    private static async Task<(BatchPhase? Phase, string? Note)> PostgresPhaseAsync(string work, Workload workload, BenchSettings settings)
+    {
+        PostgresServer? server;
+        if (settings.PostgresServer is { } given)
+        {
+            server = PostgresServer.Existing(given);
+        }
+        else
+        {
+            (server, var reason) = await PostgresServer.StartThrowawayAsync();
+            if (server is null)
+            {
+                Console.WriteLine($"PostgreSQL skipped: {reason}");
+                return (null, "skipped: " + reason);
+            }
+        }
+
+        await using (server)
+        {
+            await server.CreateDatabaseAsync();
+            var directory = Directory.CreateDirectory(Path.Combine(work, "postgres")).FullName;
+            await using var app = await AppUnderTest.StartAsync(settings.WebDll, directory, new Dictionary<string, string>
+            {
+                ["Database__Provider"] = "Postgres",
+                ["ConnectionStrings__FeedbackConsole"] = server.DatabaseConnectionString,
+            });
+            var phase = await BatchPhaseAsync($"PostgreSQL, {server.Description}", app, EnrichmentQueue.Postgres(server.DatabaseConnectionString), workload, settings);
+            return (phase, server.Description);
+        }
+    }
+
+    private static async Task DrainAsync(EnrichmentQueue queue, string after)
+    {
+        var (waited, left) = await queue.DrainAsync(DrainTimeout);
+        if (left > 0)
+        {
+            Console.WriteLine($"    enrichment still had {left:N0} rows after the {after} ({waited.TotalSeconds:0} s); continuing anyway");
+        }
+    }
+
+    private static void Check(BatchRun run)
+    {
+        if (run.FailedRequests > 0 || run.OtherItems > 0)
+        {
+            Console.WriteLine($"    {run.FailedRequests} requests failed, {run.OtherItems:N0} items not accepted; first: {run.FirstFailure}");
+        }
+    }
+
+    private static string Table(BenchSettings settings, BatchPhase sqlite, BatchPhase? postgres, string? postgresNote, SingleRun single, CpuUsage singleCpu, CeilingResult ceilings, string loadBefore, string loadAfter)
+    {
+        static string Met(bool met) => met ? "yes" : "**no**";
+        var ceiling = Stats.Median(ceilings.Batched);
+        var ratio = sqlite.MedianRate / ceiling;
+        var p99 = Stats.Percentile(single.LatenciesMs, 99);
+        var rows = new List<string[]>
+        {
+            Header,
+            Rule,
+            new[]
+            {
+                $"(a) HTTP batches of {BatchSize} → SQLite", $"{Format.Number(sqlite.MedianRate)} signals/s",
+                string.Create(CultureInfo.InvariantCulture, $"batch p50 {sqlite.LatencyMedian:0} ms · p95 {sqlite.LatencyP95:0} ms"),
+                "≥ 30,000 signals/s", Met(sqlite.MedianRate >= 30_000),
+            },
+        };
+        if (postgres is not null)
+        {
+            rows.Add(
+            [
+                $"(a) HTTP batches of {BatchSize} → PostgreSQL", $"{Format.Number(postgres.MedianRate)} signals/s",
+                string.Create(CultureInfo.InvariantCulture, $"batch p50 {postgres.LatencyMedian:0} ms · p95 {postgres.LatencyP95:0} ms"),
+                "—", "",
+            ]);
+        }
+        else
+        {
+            rows.Add(["(a) HTTP batches → PostgreSQL", postgresNote ?? "skipped", "", "", ""]);
+        }
+
+        rows.Add(
+        [
+            $"(b) single-signal POST, {settings.Connections} connections → SQLite", $"{Format.Number(single.RequestsPerSecond)} req/s",
+            string.Create(CultureInfo.InvariantCulture, $"p50 {Stats.Median(single.LatenciesMs):0.0} ms · p99 {p99:0.0} ms"),
+            "≥ 10,000 req/s, p99 < 20 ms", Met(single.RequestsPerSecond >= 10_000 && p99 < 20 && single.Failed == 0),
+        ]);
+        rows.Add([$"(c) raw SQLite insert ceiling ({SqliteCeiling.RowsPerTransaction:N0} rows/tx, prepared)", $"{Format.Number(ceiling)} rows/s", "", "", ""]);
+        rows.Add(["    reference: raw, 1 row per transaction", $"{Format.Number(Stats.Median(ceilings.OneRowPerTransaction))} rows/s", "", "", ""]);
+        rows.Add(["    reference: raw, table without its secondary indexes", $"{Format.Number(Stats.Median(ceilings.WithoutIndexes))} rows/s", "", "", ""]);
+        rows.Add(["ratio (a) SQLite / (c)", ratio.ToString("0.00", CultureInfo.InvariantCulture), "", "≥ 0.25", Met(ratio >= 0.25)]);
+        rows.Add(["    ratio (a) SQLite / bare-table reference", (sqlite.MedianRate / Stats.Median(ceilings.WithoutIndexes)).ToString("0.00", CultureInfo.InvariantCulture), "", "", ""]);
+        if (postgres is not null)
+        {
+            rows.Add(["ratio (a) PostgreSQL / (c)", (postgres.MedianRate / ceiling).ToString("0.00", CultureInfo.InvariantCulture), "", "—", ""]);
+        }
+
+        var widths = Enumerable.Range(0, 5).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Results ({settings.Repetitions} repetitions of {settings.BatchesPerRepetition} batches per database, {settings.BatchConcurrency} in flight; latencies over all batches of all repetitions)");
+        text.AppendLine();
+        foreach (var row in rows)
+        {
+            text.Append('|');
+            for (var c = 0; c < row.Length; c++)
+            {
+                text.Append(' ').Append(row[c] == "---" ? new string('-', widths[c]) : row[c].PadRight(widths[c])).Append(" |");
+            }
+
+            text.AppendLine();
+        }
+
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"SQLite batch rates per repetition: {sqlite.Rates}");
+        if (postgres is not null)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"PostgreSQL batch rates per repetition: {postgres.Rates} ({postgresNote})");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"CPU during the SQLite batches (median repetition): {MedianCpu(sqlite.Cpu)}");
+        if (postgres is not null)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"CPU during the PostgreSQL batches (median repetition; PostgreSQL's own processes count as rest of machine): {MedianCpu(postgres.Cpu)}");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"CPU during the single POSTs: {singleCpu}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Load average before: {loadBefore} · after: {loadAfter}");
+        return text.ToString();
+    }
+
+    private static CpuUsage MedianCpu(IReadOnlyList<CpuUsage> usages) =>
+        usages.OrderBy(u => u.AppCores).ElementAt(usages.Count / 2);
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"Could not delete {directory}: {e.Message}");
+        }
+    }
+}
+
+internal static class Format
+{
+    public static string Number(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,42 @@
+using System.CommandLine;
+using FeedbackConsole.Bench;
+
+var web = new Option<FileInfo?>("--web") { Description = "FeedbackConsole.Web.dll to run (default: the one built next to this benchmark)" };
+var postgres = new Option<string?>("--postgres") { Description = "A PostgreSQL server connection string to use instead of a throwaway cluster; or set FC_BENCH_POSTGRES" };
+var noPostgres = new Option<bool>("--no-postgres") { Description = "Skip the PostgreSQL run" };
+var repetitions = new Option<int>("--repetitions") { Description = "Timed repetitions of the batch run per database", DefaultValueFactory = _ => 5 };
+var batches = new Option<int>("--batches") { Description = "Batches of 500 signals per repetition", DefaultValueFactory = _ => 40 };
+var batchConcurrency = new Option<int>("--batch-concurrency") { Description = "Batch requests in flight at once", DefaultValueFactory = _ => 4 };
+var connections = new Option<int>("--connections") { Description = "Connections for the single-signal POST run", DefaultValueFactory = _ => 32 };
+var singleSeconds = new Option<int>("--single-seconds") { Description = "Measured seconds of the single-signal POST run (after 5 s of warm-up)", DefaultValueFactory = _ => 10 };
+var singleOnly = new Option<bool>("--single-only") { Description = "Only the single-signal POST run (for profiling it)" };
+var keep = new Option<bool>("--keep") { Description = "Keep the work folder (databases, app logs) for a look afterwards" };
+
+var root = new RootCommand("FeedbackConsole ingestion benchmark: HTTP batches into SQLite and PostgreSQL, single-signal POSTs, and the raw SQLite insert ceiling, on this machine.")
+{
+    web, postgres, noPostgres, repetitions, batches, batchConcurrency, connections, singleSeconds, singleOnly, keep,
+};
+root.SetAction(async (parse, cancellationToken) =>
+{
+    var webDll = parse.GetValue(web)?.FullName ?? Path.Combine(AppContext.BaseDirectory, "FeedbackConsole.Web.dll");
+    if (!File.Exists(webDll))
+    {
+        await Console.Error.WriteLineAsync($"No FeedbackConsole.Web.dll at {webDll}; build in Release or pass --web.");
+        return 2;
+    }
+
+    var settings = new BenchSettings(
+        webDll,
+        parse.GetValue(noPostgres) ? null : parse.GetValue(postgres) ?? Environment.GetEnvironmentVariable("FC_BENCH_POSTGRES"),
+        !parse.GetValue(noPostgres),
+        parse.GetValue(repetitions),
+        parse.GetValue(batches),
+        parse.GetValue(batchConcurrency),
+        parse.GetValue(connections),
+        TimeSpan.FromSeconds(parse.GetValue(singleSeconds)),
+        parse.GetValue(singleOnly),
+        parse.GetValue(keep));
+    return await BenchRunner.RunAsync(settings);
+});
+
+return await root.Parse(args).InvokeAsync();
