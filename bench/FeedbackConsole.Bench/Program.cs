@@ -9,12 +9,13 @@ var batches = new Option<int>("--batches") { Description = "Batches of 500 signa
 var batchConcurrency = new Option<int>("--batch-concurrency") { Description = "Batch requests in flight at once", DefaultValueFactory = _ => 4 };
 var connections = new Option<int>("--connections") { Description = "Connections for the single-signal POST run", DefaultValueFactory = _ => 32 };
 var singleSeconds = new Option<int>("--single-seconds") { Description = "Measured seconds of the single-signal POST run (after 5 s of warm-up)", DefaultValueFactory = _ => 10 };
+var drainSeconds = new Option<int>("--drain-timeout") { Description = "Longest wait, in seconds, for the app's enrichment worker to catch up between repetitions", DefaultValueFactory = _ => 30 };
 var singleOnly = new Option<bool>("--single-only") { Description = "Only the single-signal POST run (for profiling it)" };
 var keep = new Option<bool>("--keep") { Description = "Keep the work folder (databases, app logs) for a look afterwards" };
 
 var root = new RootCommand("FeedbackConsole ingestion benchmark: HTTP batches into SQLite and PostgreSQL, single-signal POSTs, and the raw SQLite insert ceiling, on this machine.")
 {
-    web, postgres, noPostgres, repetitions, batches, batchConcurrency, connections, singleSeconds, singleOnly, keep,
+    web, postgres, noPostgres, repetitions, batches, batchConcurrency, connections, singleSeconds, drainSeconds, singleOnly, keep,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -34,6 +35,7 @@ root.SetAction(async (parse, cancellationToken) =>
         parse.GetValue(batchConcurrency),
         parse.GetValue(connections),
         TimeSpan.FromSeconds(parse.GetValue(singleSeconds)),
+        TimeSpan.FromSeconds(parse.GetValue(drainSeconds)),
         parse.GetValue(singleOnly),
         parse.GetValue(keep));
     return await BenchRunner.RunAsync(settings);
