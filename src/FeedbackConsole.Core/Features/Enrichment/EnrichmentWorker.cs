@@ -34,6 +34,8 @@ public sealed class EnrichmentTrigger : IDisposable
 public sealed class EnrichmentWorker(EnrichmentPipeline pipeline, EnrichmentTrigger trigger, IOptions<EnrichmentOptions> options, ILogger<EnrichmentWorker> logger)
     : BackgroundService
 {
+    private static readonly TimeSpan WakeUpSettle = TimeSpan.FromMilliseconds(100);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -53,11 +55,17 @@ public sealed class EnrichmentWorker(EnrichmentPipeline pipeline, EnrichmentTrig
                 logger.LogError(ex, "An enrichment pass failed; retrying after the poll interval.");
             }
 
-            if (processed == 0)
+            // A full pass means more is waiting: go on at once. Otherwise sleep until an ingest commits (or the
+            // poll interval passes, for other instances' ingests), then let a moment's worth of commits gather so
+            // that a stream of small requests is enriched in a few large passes rather than one per commit.
+            if (processed < options.Value.BatchSize)
             {
                 try
                 {
-                    await trigger.WaitAsync(options.Value.PollInterval, stoppingToken);
+                    if (await trigger.WaitAsync(options.Value.PollInterval, stoppingToken))
+                    {
+                        await Task.Delay(WakeUpSettle, stoppingToken);
+                    }
                 }
                 catch (OperationCanceledException)
                 {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
@@ -238,12 +239,19 @@ internal sealed record SignalDraft(
 }
 
 /// <summary>
-/// <c>POST /api/v1/signals</c>: validates each signal, stores the new ones in one transaction and answers one
-/// result per item. Idempotent on the client's ids: the same id with the same content is a duplicate, with
-/// other content a conflict (a signal is an event and never changes). A signal whose interaction is not
-/// stored yet keeps the interaction's id and is linked when the interaction arrives.
+/// <c>POST /api/v1/signals</c>: validates each signal, stores the new ones and answers one result per item.
+/// Idempotent on the client's ids: the same id with the same content is a duplicate, with other content a
+/// conflict (a signal is an event and never changes). A signal whose interaction is not stored yet keeps the
+/// interaction's id and is linked when the interaction arrives.
 /// </summary>
-public sealed class IngestSignals(
+/// <remarks>
+/// Group commit: requests are parsed, validated and redacted on their own threads, then queued; one writer
+/// at a time takes everything queued and stores it in one transaction, and each request is answered after
+/// that commit. Under load, many small requests share one transaction (and one fsync) instead of queueing
+/// for the single SQLite writer one by one; alone, a request is written at once. A unit that breaks its group
+/// (anything but a busy database) is retried alone, so one bad request cannot fail the others.
+/// </remarks>
+public sealed partial class IngestSignals(
     IDbContextFactory<FeedbackDbContext> contexts,
     IOptionsMonitor<IngestionOptions> options,
     TimeProvider time,
@@ -251,6 +259,12 @@ public sealed class IngestSignals(
     ILogger<IngestSignals> logger)
 {
     public const string ArrayName = "signals";
+
+    // Signals per group transaction: big enough to amortize a commit, small enough to answer quickly.
+    private const int MaxSignalsPerGroup = 2_000;
+
+    private readonly ConcurrentQueue<PendingWrite> _pending = new();
+    private int _writing;
 
     public async Task<IngestOutcome> HandleAsync(Guid applicationId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
     {
@@ -265,46 +279,145 @@ public sealed class IngestSignals(
             return IngestOutcome.Answered(batch.Rejected!);
         }
 
-        var outcome = await IngestionTransaction.RunAsync(
-            contexts, (db, ct) => StoreAsync(db, applicationId, batch.Drafts, batch.Rejected, batch.Now, ct), logger, cancellationToken);
-        // Committed: let the enrichment worker turn it into cases now rather than at its next poll.
-        enrichment.Notify();
-        return outcome;
+        // Not cancelled with the request: once queued, the unit shares a transaction with others. A client
+        // that went away retries with the same ids and is answered "duplicate".
+        var write = new PendingWrite(applicationId, batch.Drafts, batch.Rejected, batch.Now);
+        _pending.Enqueue(write);
+        StartWriterIfIdle();
+        return await write.Done.Task.WaitAsync(cancellationToken);
     }
 
-    private static async Task<IngestOutcome> StoreAsync(
-        FeedbackDbContext db, Guid applicationId, SignalDraft?[] drafts, ItemResult?[] rejected, DateTimeOffset now, CancellationToken cancellationToken)
+    private void StartWriterIfIdle()
     {
-        var application = await db.Applications.AsNoTracking()
-            .Where(a => a.Id == applicationId)
-            .Select(a => new { a.RedactPii, a.ArchivedAt })
-            .FirstOrDefaultAsync(cancellationToken);
-        if (application is null || application.ArchivedAt is not null)
+        if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
         {
-            return IngestOutcome.Refused(ApplicationClosed);
+            _ = Task.Run(WriteQueuedAsync, CancellationToken.None);
+        }
+    }
+
+    private async Task WriteQueuedAsync()
+    {
+        while (true)
+        {
+            var group = new List<PendingWrite>();
+            var signals = 0;
+            while (signals < MaxSignalsPerGroup && _pending.TryDequeue(out var write))
+            {
+                group.Add(write);
+                signals += write.Drafts.Length;
+            }
+
+            if (group.Count > 0)
+            {
+                await WriteGroupAsync(group);
+                continue;
+            }
+
+            Volatile.Write(ref _writing, 0);
+            // A request queued between the last dequeue and the release above must not wait for the next one.
+            if (_pending.IsEmpty || Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task WriteGroupAsync(List<PendingWrite> group)
+    {
+        try
+        {
+            var outcomes = await IngestionTransaction.RunAsync(contexts, (db, ct) => StoreAsync(db, group, ct), logger, CancellationToken.None);
+            enrichment.Notify();
+            for (var i = 0; i < group.Count; i++)
+            {
+                group[i].Done.TrySetResult(outcomes[i]);
+            }
+        }
+        catch (Exception e) when (group.Count > 1 && e is not IngestionBusyException)
+        {
+            LogGroupSplit(logger, group.Count, e);
+            foreach (var write in group)
+            {
+                await WriteGroupAsync([write]);
+            }
+        }
+        catch (Exception e)
+        {
+            foreach (var write in group)
+            {
+                write.Done.TrySetException(e);
+            }
+        }
+    }
+
+    private static async Task<IngestOutcome[]> StoreAsync(FeedbackDbContext db, List<PendingWrite> group, CancellationToken cancellationToken)
+    {
+        var outcomes = new IngestOutcome[group.Count];
+        var rows = new List<Signal>();
+        foreach (var byApplication in group.Select((write, index) => (write, index)).GroupBy(w => w.write.ApplicationId))
+        {
+            var applicationId = byApplication.Key;
+            var application = await db.Applications.AsNoTracking()
+                .Where(a => a.Id == applicationId)
+                .Select(a => new { a.RedactPii, a.ArchivedAt })
+                .FirstOrDefaultAsync(cancellationToken);
+            if (application is null || application.ArchivedAt is not null)
+            {
+                foreach (var (_, index) in byApplication)
+                {
+                    outcomes[index] = IngestOutcome.Refused(ApplicationClosed);
+                }
+
+                continue;
+            }
+
+            var valid = byApplication.SelectMany(w => w.write.Drafts.OfType<SignalDraft>()).ToList();
+            await IngestionTransaction.LockInteractionIdsAsync(db, applicationId, valid.Select(d => d.InteractionId), cancellationToken);
+
+            var ids = valid.Select(d => d.Id).Distinct().ToList();
+            var known = await db.Signals.AsNoTracking()
+                .Where(s => s.ApplicationId == applicationId && EF.Parameter(ids).Contains(s.ExternalId))
+                .Select(s => new { s.ExternalId, s.ContentHash })
+                .ToDictionaryAsync(s => s.ExternalId, s => s.ContentHash, StringComparer.Ordinal, cancellationToken);
+
+            // In queue order, so that of two requests carrying the same id the first is accepted and the later
+            // one is answered as if it had come after the commit.
+            var fresh = new List<(SignalDraft Draft, DateTimeOffset ReceivedAt)>();
+            foreach (var (write, index) in byApplication)
+            {
+                outcomes[index] = IngestOutcome.Answered(Classify(write, known, fresh));
+            }
+
+            if (fresh.Count > 0)
+            {
+                var interactionIds = fresh.Select(f => f.Draft.InteractionId).Distinct().ToList();
+                var interactions = await db.Interactions.AsNoTracking()
+                    .Where(x => x.ApplicationId == applicationId && EF.Parameter(interactionIds).Contains(x.ExternalId))
+                    .Select(x => new { x.ExternalId, x.Id })
+                    .ToDictionaryAsync(x => x.ExternalId, x => x.Id, StringComparer.Ordinal, cancellationToken);
+                rows.AddRange(fresh.Select(f => f.Draft.ToEntity(
+                    applicationId, application.RedactPii, f.ReceivedAt,
+                    interactions.TryGetValue(f.Draft.InteractionId, out var id) ? id : null)));
+            }
         }
 
-        var valid = drafts.OfType<SignalDraft>().ToList();
-        await IngestionTransaction.LockInteractionIdsAsync(db, applicationId, valid.Select(d => d.InteractionId), cancellationToken);
+        await BulkInsert.InsertAsync(db, rows, cancellationToken);
+        return outcomes;
+    }
 
-        var ids = valid.Select(d => d.Id).Distinct().ToList();
-        var known = await db.Signals.AsNoTracking()
-            .Where(s => s.ApplicationId == applicationId && EF.Parameter(ids).Contains(s.ExternalId))
-            .Select(s => new { s.ExternalId, s.ContentHash })
-            .ToDictionaryAsync(s => s.ExternalId, s => s.ContentHash, StringComparer.Ordinal, cancellationToken);
-
-        var results = new ItemResult[drafts.Length];
-        var fresh = new List<SignalDraft>();
-        for (var i = 0; i < drafts.Length; i++)
+    private static ItemResult[] Classify(PendingWrite write, Dictionary<string, string> known, List<(SignalDraft Draft, DateTimeOffset ReceivedAt)> fresh)
+    {
+        var results = new ItemResult[write.Drafts.Length];
+        for (var i = 0; i < write.Drafts.Length; i++)
         {
-            if (drafts[i] is not { } draft)
+            if (write.Drafts[i] is not { } draft)
             {
-                results[i] = rejected[i]!;
+                results[i] = write.Rejected[i]!;
             }
             else if (!known.TryGetValue(draft.Id, out var hash))
             {
                 known[draft.Id] = draft.ContentHash;
-                fresh.Add(draft);
+                fresh.Add((draft, write.Now));
                 results[i] = new ItemResult(draft.Id, ItemStatus.Accepted, null);
             }
             else if (hash == draft.ContentHash)
@@ -319,22 +432,17 @@ public sealed class IngestSignals(
             }
         }
 
-        if (fresh.Count > 0)
-        {
-            var interactionIds = fresh.Select(d => d.InteractionId).Distinct().ToList();
-            var interactions = await db.Interactions.AsNoTracking()
-                .Where(x => x.ApplicationId == applicationId && EF.Parameter(interactionIds).Contains(x.ExternalId))
-                .Select(x => new { x.ExternalId, x.Id })
-                .ToDictionaryAsync(x => x.ExternalId, x => x.Id, StringComparer.Ordinal, cancellationToken);
-
-            var rows = fresh.Select(d => d.ToEntity(
-                applicationId, application.RedactPii, now, interactions.TryGetValue(d.InteractionId, out var id) ? id : null)).ToList();
-            await BulkInsert.InsertAsync(db, rows, cancellationToken);
-        }
-
-        return IngestOutcome.Answered(results);
+        return results;
     }
 
     internal static readonly EnvelopeProblem ApplicationClosed =
         new(403, "Forbidden", "This application is archived and accepts no new feedback.");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A group of {Count} signal requests failed together; storing each alone.")]
+    private static partial void LogGroupSplit(ILogger logger, int count, Exception exception);
+
+    private sealed record PendingWrite(Guid ApplicationId, SignalDraft?[] Drafts, ItemResult?[] Rejected, DateTimeOffset Now)
+    {
+        public TaskCompletionSource<IngestOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 }
