@@ -44,6 +44,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IngestSignals>();
         services.AddSingleton<PublishableOrigins>();
         services.AddSingleton<UseCases>();
+        services.AddSingleton<FeedbackConsole.Core.Features.Audit.AuditTrail>();
         services.AddSingleton<DefaultTaxonomy>();
         services.AddSingleton<EnrichmentPipeline>();
         services.AddSingleton<EnrichmentTrigger>();

@@ -31,6 +31,14 @@ public abstract class FeedbackDbContext(DbContextOptions options) : IdentityDbCo
 
     public DbSet<CaseFailureMode> CaseFailureModes => Set<CaseFailureMode>();
 
+    public DbSet<CaseCluster> CaseClusters => Set<CaseCluster>();
+
+    public DbSet<CaseClusterBand> CaseClusterBands => Set<CaseClusterBand>();
+
+    public DbSet<SavedView> SavedViews => Set<SavedView>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

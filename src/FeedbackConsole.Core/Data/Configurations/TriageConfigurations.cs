@@ -42,8 +42,24 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         builder.Property(c => c.Status).HasConversion<string>().HasMaxLength(30);
         builder.Property(c => c.HighestFlag).HasConversion<string>().HasMaxLength(20);
         builder.Property(c => c.Version).IsConcurrencyToken();
+        builder.Property(c => c.Severity).HasConversion<string>().HasMaxLength(20);
+        builder.Property(c => c.UserRole).HasMaxLength(100);
+        builder.Property(c => c.TaskType).HasMaxLength(100);
+        builder.Property(c => c.ModelVersion).HasMaxLength(100);
+        builder.Property(c => c.ReviewerNote).HasMaxLength(4000);
+        builder.Property(c => c.ProposedAnswer).HasMaxLength(32_000);
+        builder.Property(c => c.DismissReason).HasMaxLength(1000);
         builder.HasIndex(c => c.InteractionId).IsUnique();
         builder.HasIndex(c => new { c.ApplicationId, c.Status, c.Priority });
+        // The queue's default order (open cases, highest priority first) without an application filter, and
+        // "Next case": the highest-priority unclaimed case.
+        builder.HasIndex(c => new { c.Status, c.Priority });
+        builder.HasIndex(c => new { c.AssigneeId, c.Status });
+        builder.HasIndex(c => c.ClusterId);
+        builder.HasIndex(c => c.CreatedAt);
+        builder.HasOne<ApplicationUser>().WithMany().HasForeignKey(c => c.AssigneeId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne<Case>().WithMany().HasForeignKey(c => c.DuplicateOfCaseId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne(c => c.Cluster).WithMany().HasForeignKey(c => c.ClusterId).OnDelete(DeleteBehavior.SetNull);
         builder.HasOne(c => c.Interaction).WithMany().HasForeignKey(c => c.InteractionId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Application>().WithMany().HasForeignKey(c => c.ApplicationId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(c => c.FailureModes).WithOne().HasForeignKey(m => m.CaseId).OnDelete(DeleteBehavior.Cascade);
@@ -58,5 +74,65 @@ internal sealed class CaseFailureModeConfiguration : IEntityTypeConfiguration<Ca
         builder.HasKey(m => new { m.CaseId, m.FailureModeId });
         builder.Property(m => m.Reason).HasMaxLength(500);
         builder.HasOne(m => m.FailureMode).WithMany().HasForeignKey(m => m.FailureModeId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class CaseClusterConfiguration : IEntityTypeConfiguration<CaseCluster>
+{
+    public void Configure(EntityTypeBuilder<CaseCluster> builder)
+    {
+        builder.ToTable("CaseClusters");
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.Title).HasMaxLength(300).IsRequired();
+        builder.HasIndex(c => new { c.ApplicationId, c.CaseCount });
+        builder.HasOne<Application>().WithMany().HasForeignKey(c => c.ApplicationId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class CaseClusterBandConfiguration : IEntityTypeConfiguration<CaseClusterBand>
+{
+    public void Configure(EntityTypeBuilder<CaseClusterBand> builder)
+    {
+        builder.ToTable("CaseClusterBands");
+        builder.HasKey(b => new { b.ApplicationId, b.BandHash, b.CaseId });
+        builder.HasIndex(b => b.CaseId);
+        builder.HasOne<Case>().WithMany().HasForeignKey(b => b.CaseId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<CaseCluster>().WithMany().HasForeignKey(b => b.ClusterId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class SavedViewConfiguration : IEntityTypeConfiguration<SavedView>
+{
+    public void Configure(EntityTypeBuilder<SavedView> builder)
+    {
+        builder.ToTable("SavedViews");
+        builder.HasKey(v => v.Id);
+        builder.Property(v => v.Name).HasMaxLength(100).IsRequired();
+        builder.Property(v => v.Query).HasMaxLength(2000).IsRequired();
+        builder.HasIndex(v => new { v.UserId, v.Name }).IsUnique();
+        builder.HasOne<ApplicationUser>().WithMany().HasForeignKey(v => v.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>
+{
+    public void Configure(EntityTypeBuilder<AuditEvent> builder)
+    {
+        builder.ToTable("AuditEvents");
+        builder.HasKey(e => e.Id);
+        // Ids are assigned by the audit trail (the chain's position), never by the database.
+        builder.Property(e => e.Id).ValueGeneratedNever();
+        builder.Property(e => e.ActorId).HasMaxLength(450);
+        builder.Property(e => e.ActorName).HasMaxLength(256).IsRequired();
+        builder.Property(e => e.Action).HasMaxLength(100).IsRequired();
+        builder.Property(e => e.EntityType).HasMaxLength(50).IsRequired();
+        builder.Property(e => e.EntityId).HasMaxLength(100).IsRequired();
+        builder.Property(e => e.Reason).HasMaxLength(2000);
+        builder.Property(e => e.PreviousHash).HasMaxLength(64).IsFixedLength().IsRequired();
+        builder.Property(e => e.Hash).HasMaxLength(64).IsFixedLength().IsRequired();
+        builder.HasIndex(e => new { e.EntityType, e.EntityId, e.Id });
+        builder.HasIndex(e => new { e.ActorId, e.OccurredAt });
+        builder.HasIndex(e => e.OccurredAt);
+        builder.HasIndex(e => e.Action);
     }
 }

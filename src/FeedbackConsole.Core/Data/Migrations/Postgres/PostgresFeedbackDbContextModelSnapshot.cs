@@ -191,6 +191,76 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.AuditEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ActorId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("After")
+                        .HasColumnType("text");
+
+                    b.Property<Guid?>("ApplicationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Before")
+                        .HasColumnType("text");
+
+                    b.Property<string>("EntityId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("EntityType")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PreviousHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .IsFixedLength();
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Action");
+
+                    b.HasIndex("OccurredAt");
+
+                    b.HasIndex("ActorId", "OccurredAt");
+
+                    b.HasIndex("EntityType", "EntityId", "Id");
+
+                    b.ToTable("AuditEvents", (string)null);
+                });
+
             modelBuilder.Entity("FeedbackConsole.Core.Domain.Case", b =>
                 {
                     b.Property<long>("Id")
@@ -202,8 +272,24 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                     b.Property<Guid>("ApplicationId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("AssigneeId")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("ClusterId")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DismissReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<long?>("DuplicateOfCaseId")
+                        .HasColumnType("bigint");
 
                     b.Property<DateTimeOffset>("FirstSignalAt")
                         .HasColumnType("timestamp with time zone");
@@ -221,13 +307,44 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("LastSignalAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("LowestRating")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ModelVersion")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<int>("NegativeCount")
                         .HasColumnType("integer");
 
                     b.Property<double>("Priority")
                         .HasColumnType("double precision");
 
+                    b.Property<string>("ProposedAnswer")
+                        .HasMaxLength(32000)
+                        .HasColumnType("character varying(32000)");
+
+                    b.Property<int>("Reach")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ReviewerNote")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Severity")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<int>("SignalCount")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SignalKinds")
                         .HasColumnType("integer");
 
                     b.Property<string>("Status")
@@ -235,8 +352,28 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                         .HasMaxLength(30)
                         .HasColumnType("character varying(30)");
 
+                    b.Property<string>("TaskType")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("ThumbsDown")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ThumbsUp")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("TriagedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedById")
+                        .HasColumnType("text");
+
+                    b.Property<string>("UserRole")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
@@ -244,12 +381,83 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ClusterId");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("DuplicateOfCaseId");
+
                     b.HasIndex("InteractionId")
                         .IsUnique();
+
+                    b.HasIndex("AssigneeId", "Status");
+
+                    b.HasIndex("Status", "Priority");
 
                     b.HasIndex("ApplicationId", "Status", "Priority");
 
                     b.ToTable("Cases", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.CaseCluster", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("CaseCount")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("LastCaseAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Reach")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApplicationId", "CaseCount");
+
+                    b.ToTable("CaseClusters", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.CaseClusterBand", b =>
+                {
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("BandHash")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ClusterId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ApplicationId", "BandHash", "CaseId");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("ClusterId");
+
+                    b.ToTable("CaseClusterBands", (string)null);
                 });
 
             modelBuilder.Entity("FeedbackConsole.Core.Domain.CaseFailureMode", b =>
@@ -484,6 +692,37 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                     b.HasIndex("ApplicationId", "ConversationId", "OccurredAt");
 
                     b.ToTable("Interactions", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.SavedView", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Query")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("SavedViews", (string)null);
                 });
 
             modelBuilder.Entity("FeedbackConsole.Core.Domain.Signal", b =>
@@ -769,13 +1008,54 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("FeedbackConsole.Core.Domain.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("AssigneeId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("FeedbackConsole.Core.Domain.CaseCluster", "Cluster")
+                        .WithMany()
+                        .HasForeignKey("ClusterId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("FeedbackConsole.Core.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("DuplicateOfCaseId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("FeedbackConsole.Core.Domain.Interaction", "Interaction")
                         .WithMany()
                         .HasForeignKey("InteractionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.Navigation("Cluster");
+
                     b.Navigation("Interaction");
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.CaseCluster", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.Application", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.CaseClusterBand", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("FeedbackConsole.Core.Domain.CaseCluster", null)
+                        .WithMany()
+                        .HasForeignKey("ClusterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("FeedbackConsole.Core.Domain.CaseFailureMode", b =>
@@ -821,6 +1101,15 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                     b.HasOne("FeedbackConsole.Core.Domain.Application", null)
                         .WithMany()
                         .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.SavedView", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

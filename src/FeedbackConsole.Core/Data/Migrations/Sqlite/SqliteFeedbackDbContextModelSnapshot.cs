@@ -185,6 +185,76 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.AuditEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("After")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ApplicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Before")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EntityId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EntityType")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<long>("OccurredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PreviousHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Action");
+
+                    b.HasIndex("OccurredAt");
+
+                    b.HasIndex("ActorId", "OccurredAt");
+
+                    b.HasIndex("EntityType", "EntityId", "Id");
+
+                    b.ToTable("AuditEvents", (string)null);
+                });
+
             modelBuilder.Entity("FeedbackConsole.Core.Domain.Case", b =>
                 {
                     b.Property<long>("Id")
@@ -194,7 +264,23 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                     b.Property<Guid>("ApplicationId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AssigneeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClaimedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ClusterId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DismissReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DuplicateOfCaseId")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("FirstSignalAt")
@@ -213,13 +299,44 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                     b.Property<long>("LastSignalAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LeaseExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LowestRating")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ModelVersion")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("NegativeCount")
                         .HasColumnType("INTEGER");
 
                     b.Property<double>("Priority")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("ProposedAnswer")
+                        .HasMaxLength(32000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Reach")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReviewerNote")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Severity")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("SignalCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SignalKinds")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
@@ -227,8 +344,28 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                         .HasMaxLength(30)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TaskType")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ThumbsDown")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ThumbsUp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("TriagedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserRole")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
@@ -236,12 +373,81 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ClusterId");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("DuplicateOfCaseId");
+
                     b.HasIndex("InteractionId")
                         .IsUnique();
+
+                    b.HasIndex("AssigneeId", "Status");
+
+                    b.HasIndex("Status", "Priority");
 
                     b.HasIndex("ApplicationId", "Status", "Priority");
 
                     b.ToTable("Cases", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.CaseCluster", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CaseCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastCaseAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Reach")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApplicationId", "CaseCount");
+
+                    b.ToTable("CaseClusters", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.CaseClusterBand", b =>
+                {
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("BandHash")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ClusterId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ApplicationId", "BandHash", "CaseId");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("ClusterId");
+
+                    b.ToTable("CaseClusterBands", (string)null);
                 });
 
             modelBuilder.Entity("FeedbackConsole.Core.Domain.CaseFailureMode", b =>
@@ -470,6 +676,37 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                     b.HasIndex("ApplicationId", "ConversationId", "OccurredAt");
 
                     b.ToTable("Interactions", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.SavedView", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Query")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("SavedViews", (string)null);
                 });
 
             modelBuilder.Entity("FeedbackConsole.Core.Domain.Signal", b =>
@@ -747,13 +984,54 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("FeedbackConsole.Core.Domain.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("AssigneeId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("FeedbackConsole.Core.Domain.CaseCluster", "Cluster")
+                        .WithMany()
+                        .HasForeignKey("ClusterId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("FeedbackConsole.Core.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("DuplicateOfCaseId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("FeedbackConsole.Core.Domain.Interaction", "Interaction")
                         .WithMany()
                         .HasForeignKey("InteractionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.Navigation("Cluster");
+
                     b.Navigation("Interaction");
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.CaseCluster", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.Application", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.CaseClusterBand", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("FeedbackConsole.Core.Domain.CaseCluster", null)
+                        .WithMany()
+                        .HasForeignKey("ClusterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("FeedbackConsole.Core.Domain.CaseFailureMode", b =>
@@ -799,6 +1077,15 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                     b.HasOne("FeedbackConsole.Core.Domain.Application", null)
                         .WithMany()
                         .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.SavedView", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
