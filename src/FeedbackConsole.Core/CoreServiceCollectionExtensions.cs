@@ -45,6 +45,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<PublishableOrigins>();
         services.AddSingleton<UseCases>();
         services.AddSingleton<FeedbackConsole.Core.Features.Audit.AuditTrail>();
+        services.AddSingleton<FeedbackConsole.Core.Features.Triage.CaseChangeFeed>();
         services.AddSingleton<DefaultTaxonomy>();
         services.AddSingleton<EnrichmentPipeline>();
         services.AddSingleton<EnrichmentTrigger>();
