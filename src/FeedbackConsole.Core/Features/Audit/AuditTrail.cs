@@ -11,6 +11,18 @@ namespace FeedbackConsole.Core.Features.Audit;
 public sealed record AuditActor(string? Id, string Name)
 {
     public static readonly AuditActor System = new(null, "system");
+
+    /// <summary>The person with this user id as the trail names them (their e-mail); <see cref="System"/> for null.</summary>
+    public static async Task<AuditActor> OfUserAsync(FeedbackDbContext db, string? userId, CancellationToken cancellationToken = default)
+    {
+        if (userId is null)
+        {
+            return System;
+        }
+
+        var email = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
+        return new AuditActor(userId, email ?? userId);
+    }
 }
 
 /// <summary>
