@@ -14,7 +14,8 @@ internal sealed record BenchSettings(
     TimeSpan SingleDuration,
     TimeSpan DrainTimeout,
     bool SingleOnly,
-    bool Keep);
+    bool Keep,
+    string LoadGenerator = "auto");
 
 internal sealed record BatchPhase(IReadOnlyList<BatchRun> Runs, IReadOnlyList<CpuUsage> Cpu)
 {
@@ -158,9 +159,24 @@ internal static class BenchRunner
     {
         var warmUp = TimeSpan.FromSeconds(5);
         Console.WriteLine($"(b) single-signal POST into SQLite: {settings.Connections} connections, {warmUp.TotalSeconds:0} s warm-up, {settings.SingleDuration.TotalSeconds:0} s measured");
-        using var http = HttpLoad.CreateClient(app.Address, settings.Connections);
+        var wrk = settings.LoadGenerator switch
+        {
+            "httpclient" => null,
+            "wrk" => WrkLoad.Find() ?? throw new InvalidOperationException("--load-generator wrk: no wrk on PATH (apt-get install wrk)."),
+            _ => WrkLoad.Find(),
+        };
         var meter = CpuMeter.Start(() => app.CpuTime);
-        var run = await HttpLoad.RunSinglesAsync(http, workload, "one-", settings.Connections, warmUp, settings.SingleDuration);
+        SingleRun run;
+        if (wrk is not null)
+        {
+            run = await WrkLoad.RunSinglesAsync(wrk, app.Address, AppUnderTest.ApiKey, workload, settings.Connections, warmUp, settings.SingleDuration);
+        }
+        else
+        {
+            using var http = HttpLoad.CreateClient(app.Address, settings.Connections);
+            run = await HttpLoad.RunSinglesAsync(http, workload, "one-", settings.Connections, warmUp, settings.SingleDuration);
+        }
+
         var usage = meter.Stop();
         if (run.Failed > 0)
         {
@@ -168,7 +184,7 @@ internal static class BenchRunner
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"    {run.LatenciesMs.Length:N0} requests = {Format.Number(run.RequestsPerSecond)} req/s · p50 {Stats.Median(run.LatenciesMs):0.0} ms, p99 {Stats.Percentile(run.LatenciesMs, 99):0.0} ms, max {run.LatenciesMs.DefaultIfEmpty().Max():0} ms · CPU (incl. warm-up) {usage}"));
+            $"    load generator {run.Generator}: {run.Requests:N0} requests = {Format.Number(run.RequestsPerSecond)} req/s · p50 {run.P50Ms:0.0} ms, p99 {run.P99Ms:0.0} ms, max {run.MaxMs:0} ms · CPU (incl. warm-up) {usage}"));
         var (waited, _) = await queue.DrainAsync(settings.DrainTimeout);
         Console.WriteLine($"    enrichment caught up {waited.TotalSeconds:0.0} s later");
         Console.WriteLine();
@@ -228,7 +244,7 @@ internal static class BenchRunner
         static string Met(bool met) => met ? "yes" : "**no**";
         var ceiling = Stats.Median(ceilings.Batched);
         var ratio = sqlite.MedianRate / ceiling;
-        var p99 = Stats.Percentile(single.LatenciesMs, 99);
+        var p99 = single.P99Ms;
         var rows = new List<string[]>
         {
             Header,
@@ -257,7 +273,7 @@ internal static class BenchRunner
         rows.Add(
         [
             $"(b) single-signal POST, {settings.Connections} connections → SQLite", $"{Format.Number(single.RequestsPerSecond)} req/s",
-            string.Create(CultureInfo.InvariantCulture, $"p50 {Stats.Median(single.LatenciesMs):0.0} ms · p99 {p99:0.0} ms"),
+            string.Create(CultureInfo.InvariantCulture, $"p50 {single.P50Ms:0.0} ms · p99 {p99:0.0} ms ({single.Generator})"),
             "≥ 10,000 req/s, p99 < 20 ms", Met(single.RequestsPerSecond >= 10_000 && p99 < 20 && single.Failed == 0),
         ]);
         rows.Add([$"(c) raw SQLite insert ceiling ({SqliteCeiling.RowsPerTransaction:N0} rows/tx, prepared)", $"{Format.Number(ceiling)} rows/s", "", "", ""]);

@@ -11,10 +11,11 @@ internal sealed record BatchRun(TimeSpan Elapsed, double[] LatenciesMs, long Acc
     public double SignalsPerSecond => Accepted / Elapsed.TotalSeconds;
 }
 
-/// <summary>One timed run of single-signal POSTs at a fixed number of connections.</summary>
-internal sealed record SingleRun(TimeSpan Elapsed, double[] LatenciesMs, long Accepted, long Failed, string? FirstFailure)
+/// <summary>One timed run of single-signal POSTs at a fixed number of connections, and which load generator made it.</summary>
+internal sealed record SingleRun(
+    string Generator, long Requests, TimeSpan Elapsed, double P50Ms, double P99Ms, double MaxMs, long Accepted, long Failed, string? FirstFailure)
 {
-    public double RequestsPerSecond => LatenciesMs.Length / Elapsed.TotalSeconds;
+    public double RequestsPerSecond => Requests / Elapsed.TotalSeconds;
 }
 
 /// <summary>
@@ -129,7 +130,10 @@ internal static class HttpLoad
             }
         })).ToList();
         await Task.WhenAll(workers);
-        return new SingleRun(duration, [.. perWorker.SelectMany(l => l)], accepted, failed, firstFailure);
+        double[] latencies = [.. perWorker.SelectMany(l => l)];
+        return new SingleRun(
+            "HttpClient", latencies.Length, duration, Stats.Median(latencies), Stats.Percentile(latencies, 99), latencies.DefaultIfEmpty().Max(),
+            accepted, failed, firstFailure);
     }
 
     /// <summary>Items answered accepted, and items answered anything else, in a 207 body.</summary>

@@ -11,11 +11,17 @@ var connections = new Option<int>("--connections") { Description = "Connections 
 var singleSeconds = new Option<int>("--single-seconds") { Description = "Measured seconds of the single-signal POST run (after 5 s of warm-up)", DefaultValueFactory = _ => 10 };
 var drainSeconds = new Option<int>("--drain-timeout") { Description = "Longest wait, in seconds, for the app's enrichment worker to catch up between repetitions", DefaultValueFactory = _ => 30 };
 var singleOnly = new Option<bool>("--single-only") { Description = "Only the single-signal POST run (for profiling it)" };
+var generator = new Option<string>("--load-generator")
+{
+    Description = "Load generator of the single-signal POST run: wrk (C, light on the shared 2 cores), httpclient, or auto (wrk when on PATH)",
+    DefaultValueFactory = _ => "auto",
+};
+generator.AcceptOnlyFromAmong("auto", "wrk", "httpclient");
 var keep = new Option<bool>("--keep") { Description = "Keep the work folder (databases, app logs) for a look afterwards" };
 
 var root = new RootCommand("FeedbackConsole ingestion benchmark: HTTP batches into SQLite and PostgreSQL, single-signal POSTs, and the raw SQLite insert ceiling, on this machine.")
 {
-    web, postgres, noPostgres, repetitions, batches, batchConcurrency, connections, singleSeconds, drainSeconds, singleOnly, keep,
+    web, postgres, noPostgres, repetitions, batches, batchConcurrency, connections, singleSeconds, drainSeconds, singleOnly, generator, keep,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -37,7 +43,8 @@ root.SetAction(async (parse, cancellationToken) =>
         TimeSpan.FromSeconds(parse.GetValue(singleSeconds)),
         TimeSpan.FromSeconds(parse.GetValue(drainSeconds)),
         parse.GetValue(singleOnly),
-        parse.GetValue(keep));
+        parse.GetValue(keep),
+        parse.GetValue(generator)!);
     return await BenchRunner.RunAsync(settings);
 });
 

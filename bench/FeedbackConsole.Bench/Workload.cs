@@ -47,6 +47,9 @@ internal sealed class Workload
 
     public double AverageSignalBytes { get; }
 
+    /// <summary>Each single-signal body of the pool as the text before and after its id.</summary>
+    public IReadOnlyList<(string Head, string Tail)> SingleTemplates => _singleTemplates;
+
     public IReadOnlyList<byte[]> InteractionBatches(int size) =>
         [.. Interactions.Chunk(size).Select(chunk => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, InteractionInput[]> { ["interactions"] = chunk }, Json))];
 
