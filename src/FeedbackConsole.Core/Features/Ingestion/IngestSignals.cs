@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
@@ -263,6 +265,15 @@ public sealed partial class IngestSignals(
     // Signals per group transaction: big enough to amortize a commit, small enough to answer quickly.
     private const int MaxSignalsPerGroup = 2_000;
 
+    /// <summary>Metrics of the group commit (meter <c>FeedbackConsole.Ingestion</c>), for dotnet-counters or OpenTelemetry.</summary>
+    public static readonly Meter Meter = new("FeedbackConsole.Ingestion");
+
+    private static readonly Histogram<int> GroupRequests = Meter.CreateHistogram<int>(
+        "feedbackconsole.ingest.group.requests", "{request}", "Signal requests stored together in one group transaction.");
+
+    private static readonly Histogram<double> GroupDuration = Meter.CreateHistogram<double>(
+        "feedbackconsole.ingest.group.duration", "ms", "Time to store one group, transaction included.");
+
     private readonly ConcurrentQueue<PendingWrite> _pending = new();
     private int _writing;
 
@@ -324,9 +335,12 @@ public sealed partial class IngestSignals(
 
     private async Task WriteGroupAsync(List<PendingWrite> group)
     {
+        var started = Stopwatch.GetTimestamp();
+        GroupRequests.Record(group.Count);
         try
         {
             var outcomes = await IngestionTransaction.RunAsync(contexts, (db, ct) => StoreAsync(db, group, ct), logger, CancellationToken.None);
+            GroupDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             enrichment.Notify();
             for (var i = 0; i < group.Count; i++)
             {
