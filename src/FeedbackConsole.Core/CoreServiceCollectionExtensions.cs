@@ -30,6 +30,7 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<IngestionOptions>().Bind(configuration.GetSection(IngestionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EnrichmentOptions>().Bind(configuration.GetSection(EnrichmentOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TriageOptions>().Bind(configuration.GetSection(TriageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddFeedbackData(configuration, contentRoot);
@@ -70,6 +71,36 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<CreateApiKey>();
         services.AddScoped<RevokeApiKey>();
         services.AddScoped<UpdateAllowedOrigins>();
+        services.AddScoped<GetTaxonomy>();
+        services.AddScoped<CreateFailureMode>();
+        services.AddScoped<RenameFailureMode>();
+        services.AddScoped<MoveFailureMode>();
+        services.AddScoped<RetireFailureMode>();
+        services.AddScoped<RestoreFailureMode>();
+        services.AddScoped<DeleteFailureMode>();
+        services.AddScoped<CreateRule>();
+        services.AddScoped<UpdateRule>();
+        services.AddScoped<DeleteRule>();
+        services.AddScoped<PreviewRule>();
+        services.AddScoped<FeedbackConsole.Core.Features.Clustering.ListClusters>();
+        services.AddScoped<FeedbackConsole.Core.Features.Triage.Queue.QueryQueue>();
+        services.AddScoped<FeedbackConsole.Core.Features.Triage.Queue.GetQueueStamp>();
+        services.AddScoped<FeedbackConsole.Core.Features.Triage.Queue.GetQueueChoices>();
+        services.AddScoped<FeedbackConsole.Core.Features.Triage.Queue.ListSavedViews>();
+        services.AddScoped<FeedbackConsole.Core.Features.Triage.Queue.SaveView>();
+        services.AddScoped<FeedbackConsole.Core.Features.Triage.Queue.DeleteSavedView>();
+        services.AddScoped<FeedbackConsole.Core.Features.Triage.Queue.GetAssigneeProgress>();
+        services.AddScoped<FeedbackConsole.Core.Features.Triage.Queue.ListQueueCaseIds>();
+        services.AddScoped<FeedbackConsole.Core.Features.Triage.Claims.ClaimCase>();
+        services.AddScoped<FeedbackConsole.Core.Features.Triage.Claims.ReleaseClaim>();
+        services.AddScoped<FeedbackConsole.Core.Features.Triage.Claims.RenewClaim>();
+        services.AddScoped<FeedbackConsole.Core.Features.Triage.Claims.AssignCase>();
+        services.AddScoped<FeedbackConsole.Core.Features.Triage.Claims.NextCase>();
+        services.AddScoped<FeedbackConsole.Core.Features.Audit.ListAuditEvents>();
+        services.AddScoped<FeedbackConsole.Core.Features.Audit.GetEntityHistory>();
+        services.AddScoped<FeedbackConsole.Core.Features.Audit.VerifyAuditChain>();
+        services.AddScoped<FeedbackConsole.Core.Features.Audit.GetAuditFilterChoices>();
+        FeedbackConsole.Core.Features.Triage.Cases.CaseServices.AddTriageCases(services);
 
         services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: ["ready"]);
         return services;

@@ -18,6 +18,7 @@ public sealed class AppSettingsSampleTests
         (IngestionOptions.Section, typeof(IngestionOptions)),
         (EnrichmentOptions.Section, typeof(EnrichmentOptions)),
         (DemoOptions.Section, typeof(DemoOptions)),
+        (TriageOptions.Section, typeof(TriageOptions)),
     ];
 
     private static IConfigurationRoot Sample() =>

@@ -1,4 +1,6 @@
+using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Features.Audit;
 using FeedbackConsole.Core.Options;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -15,6 +17,8 @@ namespace FeedbackConsole.Core.Features.Accounts;
 public sealed class BootstrapAdmin(
     UserManager<ApplicationUser> users,
     RoleManager<IdentityRole> roles,
+    FeedbackDbContext db,
+    AuditTrail audit,
     IOptions<BootstrapOptions> options,
     TimeProvider time,
     ILogger<BootstrapAdmin> logger)
@@ -54,8 +58,21 @@ public sealed class BootstrapAdmin(
             MustChangePassword = generated,
             CreatedAt = time.GetUtcNow(),
         };
-        Check(await users.CreateAsync(admin, password), "create the first admin");
-        Check(await users.AddToRoleAsync(admin, Roles.Admin), "make the first user an admin");
+        // UserManager saves through the scoped context: the admin, the role and the audit event commit together.
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            Check(await users.CreateAsync(admin, password), "create the first admin");
+            Check(await users.AddToRoleAsync(admin, Roles.Admin), "make the first user an admin");
+            await audit.RecordAsync(db, AuditActor.System,
+                new AuditEntry("user.created", AuditEntityTypes.User, admin.Id,
+                    After: new { email, displayName = admin.DisplayName, roles = new[] { Roles.Admin } },
+                    Reason: generated
+                        ? "First run: no users and no Bootstrap:AdminEmail, so an admin with a one-time password was created."
+                        : "First run: the first admin, from configuration (Bootstrap:AdminEmail)."),
+                cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
 
         if (generated)
         {

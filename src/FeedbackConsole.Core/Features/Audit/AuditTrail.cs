@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
@@ -55,7 +56,9 @@ public sealed class AuditTrail(TimeProvider time)
     // Namespace of the audit chain's advisory lock (two-key form), apart from ingestion's.
     private const int AdvisoryLockNamespace = 0x46430002;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Relaxed escaping keeps "Café" and "O'Reilly" as written, so the audit page's text search finds them;
+    // the JSON is only ever parsed or shown as text, never embedded in HTML or script.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Appends one event to the chain in <paramref name="db"/>'s open transaction; saved with the caller's SaveChanges.</summary>
     public Task<AuditEvent> RecordAsync(FeedbackDbContext db, AuditActor actor, AuditEntry entry, CancellationToken cancellationToken = default) =>

@@ -1,5 +1,7 @@
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Features.Clustering;
+using FeedbackConsole.Core.Features.Triage;
 using FeedbackConsole.Core.Options;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -10,7 +12,8 @@ namespace FeedbackConsole.Core.Features.Enrichment;
 /// <summary>
 /// Turns stored signals into cases, after ingest and outside the request: for each interaction with new
 /// signals (or a new turn in a conversation) it runs the ordered steps — context fill, conversation linking,
-/// derived signals, failure-mode suggestion, priority — and creates or updates the interaction's case.
+/// derived signals, failure-mode suggestion, priority — and creates or updates the interaction's case, then
+/// puts the case in the cluster of its near-duplicates (<see cref="CaseClustering"/>), in the same transaction.
 /// (PII redaction is the one step that runs at ingest, because original text must never be stored.)
 /// Every pass recomputes from all of an interaction's signals, so running it twice, or on two instances at
 /// once, gives the same result.
@@ -19,6 +22,7 @@ public sealed class EnrichmentPipeline(
     IDbContextFactory<FeedbackDbContext> contexts,
     IOptions<EnrichmentOptions> options,
     TimeProvider time,
+    CaseChangeFeed changes,
     ILogger<EnrichmentPipeline> logger)
 {
     private const int MaxAttempts = 3;
@@ -65,13 +69,18 @@ public sealed class EnrichmentPipeline(
                 .ToList();
         }
 
+        var changedCases = new List<long>();
         foreach (var id in interactionIds)
         {
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
-                    await ProcessAsync(id, rules, cancellationToken);
+                    if (await ProcessAsync(id, rules, cancellationToken) is { } caseId)
+                    {
+                        changedCases.Add(caseId);
+                    }
+
                     break;
                 }
                 catch (DbUpdateException ex) when (attempt < MaxAttempts)
@@ -82,17 +91,25 @@ public sealed class EnrichmentPipeline(
             }
         }
 
+        if (changedCases.Count > 0)
+        {
+            changes.Publish(new CaseChange(changedCases, "enriched", null));
+        }
+
         return interactionIds.Count;
     }
 
-    /// <summary>Runs the steps for one interaction and saves signals, derived signals and its case together.</summary>
-    public async Task ProcessAsync(long interactionId, IReadOnlyList<ActiveRule> rules, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs the steps for one interaction and saves signals, derived signals, its case and the case's cluster in
+    /// one transaction. Returns the case's id when the interaction has a case.
+    /// </summary>
+    public async Task<long?> ProcessAsync(long interactionId, IReadOnlyList<ActiveRule> rules, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var interaction = await db.Interactions.FirstOrDefaultAsync(i => i.Id == interactionId, cancellationToken);
         if (interaction is null)
         {
-            return;
+            return null;
         }
 
         var signals = await db.Signals.Where(s => s.InteractionId == interactionId).OrderBy(s => s.Id).ToListAsync(cancellationToken);
@@ -111,8 +128,10 @@ public sealed class EnrichmentPipeline(
             step.Apply(context);
         }
 
+        // Opened only now, so that the reads above do not hold SQLite's one writer lock.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await StoreDerivedAsync(db, context, cancellationToken);
-        await UpsertCaseAsync(db, context, cancellationToken);
+        var kase = await UpsertCaseAsync(db, context, cancellationToken);
 
         foreach (var signal in signals.Where(s => s.EnrichedAt is null))
         {
@@ -121,6 +140,14 @@ public sealed class EnrichmentPipeline(
 
         interaction.EnrichedAt = now;
         await db.SaveChangesAsync(cancellationToken);
+
+        if (kase is not null)
+        {
+            await CaseClustering.ClusterAsync(db, kase, CaseClustering.TextsOf(interaction.Input, context.AllSignals), now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return kase?.Id;
     }
 
     private static async Task StoreDerivedAsync(FeedbackDbContext db, EnrichmentContext context, CancellationToken cancellationToken)
@@ -143,7 +170,7 @@ public sealed class EnrichmentPipeline(
         }
     }
 
-    private static async Task UpsertCaseAsync(FeedbackDbContext db, EnrichmentContext context, CancellationToken cancellationToken)
+    private static async Task<Case?> UpsertCaseAsync(FeedbackDbContext db, EnrichmentContext context, CancellationToken cancellationToken)
     {
         var signals = context.AllSignals.ToList();
         var kase = await db.Cases.Include(c => c.FailureModes).FirstOrDefaultAsync(c => c.InteractionId == context.Interaction.Id, cancellationToken);
@@ -151,7 +178,7 @@ public sealed class EnrichmentPipeline(
         {
             if (!signals.Any(SignalPolarity.OpensCase))
             {
-                return; // positive-only or neutral feedback makes no case; it still counts in metrics
+                return null; // positive-only or neutral feedback makes no case; it still counts in metrics
             }
 
             kase = new Case
@@ -172,6 +199,7 @@ public sealed class EnrichmentPipeline(
         kase.FirstSignalAt = signals.Count == 0 ? context.Now : signals.Min(s => s.OccurredAt);
         kase.LastSignalAt = signals.Count == 0 ? context.Now : signals.Max(s => s.OccurredAt);
         kase.Priority = context.Priority;
+        FillSegmentAndSummary(kase, context.Interaction, signals);
         kase.UpdatedAt = context.Now;
         kase.Version = Guid.NewGuid();
 
@@ -197,5 +225,24 @@ public sealed class EnrichmentPipeline(
                 entry.Score = suggestion.Score;
             }
         }
+
+        return kase;
+    }
+
+    /// <summary>
+    /// Copies the segment from the interaction and summarizes all the case's signals (derived ones included) onto
+    /// the case row, so that the queue filters and sorts on it alone.
+    /// </summary>
+    public static void FillSegmentAndSummary(Case kase, Interaction interaction, IReadOnlyCollection<Signal> signals)
+    {
+        kase.UserRole = interaction.UserRole;
+        kase.TaskType = interaction.TaskType;
+        kase.ModelVersion = interaction.ModelVersion;
+        kase.ThumbsUp = signals.Count(s => s.Kind == SignalKind.Thumb && s.ThumbUp == true);
+        kase.ThumbsDown = signals.Count(s => s.Kind == SignalKind.Thumb && s.ThumbUp == false);
+        kase.LowestRating = signals.Where(s => s.Kind == SignalKind.Rating && s.Rating is not null).Min(s => s.Rating);
+        kase.SignalKinds = signals.Aggregate(0, (bits, s) => bits | (1 << (int)s.Kind));
+        // Signals without an end user (the interaction named none either) cannot be told apart, so they do not count.
+        kase.Reach = signals.Where(s => s.EndUserId is not null).Select(s => s.EndUserId).Distinct(StringComparer.Ordinal).Count();
     }
 }

@@ -167,10 +167,18 @@ public sealed class PriorityStep : IEnrichmentStep
 /// <summary>Matches a rule against a signal; text patterns run with a timeout so a bad pattern cannot stall ingest.</summary>
 public static class RuleMatcher
 {
-    private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(50);
+    /// <summary>How long one text pattern may run on one signal's text.</summary>
+    public static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(50);
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Regex?> Patterns = new(StringComparer.Ordinal);
 
-    public static bool Matches(FailureModeRule rule, Signal signal)
+    public static bool Matches(FailureModeRule rule, Signal signal) =>
+        Matches(rule, signal, string.IsNullOrEmpty(rule.TextPattern) ? null : Compile(rule.TextPattern));
+
+    /// <summary>
+    /// Matches with the given compiled <paramref name="pattern"/> for the rule's text pattern (the taxonomy
+    /// preview compiles drafts itself rather than filling this class's cache with every keystroke).
+    /// </summary>
+    public static bool Matches(FailureModeRule rule, Signal signal, Regex? pattern)
     {
         if (!rule.Enabled
             || (rule.Kind is { } kind && kind != signal.Kind)
@@ -187,7 +195,6 @@ public static class RuleMatcher
             return true;
         }
 
-        var pattern = Compile(rule.TextPattern);
         if (pattern is null || string.IsNullOrEmpty(signal.Text))
         {
             return false;

@@ -23,7 +23,11 @@ internal static class NavigationCatalog
     public static IReadOnlyList<Item> Items { get; } =
     [
         new("Home", Icons.Material.Outlined.SpaceDashboard, typeof(Pages.Home), ""),
+        new("Triage queue", Icons.Material.Outlined.Inbox, typeof(Pages.Triage.Queue), "Triage"),
+        new("Clusters", Icons.Material.Outlined.Workspaces, typeof(Pages.Triage.Clusters), "Triage"),
         new("Applications", Icons.Material.Outlined.Hub, typeof(Pages.Admin.Applications), "Administration"),
         new("Users", Icons.Material.Outlined.People, typeof(Pages.Admin.Users), "Administration"),
+        new("Failure taxonomy", Icons.Material.Outlined.AccountTree, typeof(Pages.Admin.Taxonomy), "Administration"),
+        new("Audit trail", Icons.Material.Outlined.FactCheck, typeof(Pages.Admin.AuditLog), "Administration"),
     ];
 }

@@ -1,5 +1,6 @@
 using FeedbackConsole.Core.Common;
 using FeedbackConsole.Core.Data;
+using FeedbackConsole.Core.Features.Audit;
 using FeedbackConsole.Core.Features.Ingestion;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -14,6 +15,7 @@ public sealed class ArchiveApplication(
     IDbContextFactory<FeedbackDbContext> contexts,
     ApiKeyLookup keys,
     PublishableOrigins corsOrigins,
+    AuditTrail audit,
     TimeProvider time,
     ILogger<ArchiveApplication> logger)
 {
@@ -28,8 +30,13 @@ public sealed class ArchiveApplication(
 
         if (application.ArchivedAt is null)
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             application.ArchivedAt = time.GetUtcNow();
+            await audit.RecordAsync(db, await AuditActor.OfUserAsync(db, actingUserId, cancellationToken),
+                new AuditEntry("application.archived", AuditEntityTypes.Application, applicationId.ToString("D"), applicationId,
+                    Before: new { archived = false }, After: new { archived = true }), cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             logger.LogInformation("User {ActingUserId} archived application {ApplicationId}.", actingUserId, applicationId);
         }
 

@@ -1,5 +1,6 @@
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Features.Audit;
 using FeedbackConsole.Core.Features.Ingestion;
 using FeedbackConsole.Core.Options;
 using Microsoft.EntityFrameworkCore;
@@ -18,10 +19,14 @@ public sealed class BootstrapApplication(
     IDbContextFactory<FeedbackDbContext> contexts,
     IOptions<BootstrapOptions> options,
     ApiKeyLookup lookup,
+    AuditTrail audit,
     TimeProvider time,
     ILogger<BootstrapApplication> logger)
 {
     public const string KeyLabel = "From configuration (Bootstrap:Application:ApiKey)";
+
+    /// <summary>The reason the audit trail gives for what the bootstrap creates (the actor is the system).</summary>
+    public const string AuditReason = "Created at start-up from configuration (Bootstrap:Application).";
 
     public async Task RunAsync(CancellationToken cancellationToken = default)
     {
@@ -54,6 +59,7 @@ public sealed class BootstrapApplication(
     private async Task EnsureAsync(string name, string key, string hash, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var existing = await db.ApiKeys.AsNoTracking()
             .Where(k => k.Hash == hash)
             .Select(k => new { k.Id, k.ApplicationId, k.RevokedAt, k.Application!.ArchivedAt })
@@ -71,6 +77,7 @@ public sealed class BootstrapApplication(
         }
 
         var now = time.GetUtcNow();
+        var recorded = new List<AuditEntry>(2);
         var applications = await db.Applications.Select(a => new { a.Id, a.Name }).ToListAsync(cancellationToken);
         var applicationId = applications.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase))?.Id;
         if (applicationId is null)
@@ -78,12 +85,16 @@ public sealed class BootstrapApplication(
             var application = new Application { Id = Guid.NewGuid(), Name = name, CreatedAt = now, RedactPii = true };
             db.Applications.Add(application);
             applicationId = application.Id;
+            recorded.Add(CreateApplication.Recorded(application, AuditReason));
             logger.LogInformation("Creating application {ApplicationId} from Bootstrap:Application.", application.Id);
         }
 
         var entity = CreateApiKey.NewKey(applicationId.Value, ApiKeyKind.Server, KeyLabel, key, [], now, createdBy: null);
         db.ApiKeys.Add(entity);
+        recorded.Add(CreateApiKey.Recorded(entity, AuditReason));
+        await audit.RecordManyAsync(db, AuditActor.System, recorded, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         // A request may have tried this key before it existed; that refusal is cached.
         lookup.Forget(hash);
         logger.LogInformation("Added the server key {KeyId} from Bootstrap:Application:ApiKey to application {ApplicationId}.", entity.Id, applicationId);

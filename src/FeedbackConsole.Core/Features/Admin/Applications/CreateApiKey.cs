@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using FeedbackConsole.Core.Common;
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Features.Audit;
 using FeedbackConsole.Core.Features.Ingestion;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -16,6 +17,7 @@ public sealed class CreateApiKey(
     IDbContextFactory<FeedbackDbContext> contexts,
     ApiKeyLookup lookup,
     PublishableOrigins corsOrigins,
+    AuditTrail audit,
     TimeProvider time,
     ILogger<CreateApiKey> logger)
 {
@@ -65,6 +67,7 @@ public sealed class CreateApiKey(
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var application = await db.Applications.AsNoTracking()
             .Where(a => a.Id == applicationId)
             .Select(a => new { a.ArchivedAt })
@@ -82,7 +85,9 @@ public sealed class CreateApiKey(
         var key = ApiKeyFormat.Generate(request.Kind);
         var entity = NewKey(applicationId, request.Kind, label, key, origins, time.GetUtcNow(), actingUserId);
         db.ApiKeys.Add(entity);
+        await audit.RecordAsync(db, await AuditActor.OfUserAsync(db, actingUserId, cancellationToken), Recorded(entity), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         lookup.Forget(entity.Hash);
         corsOrigins.Forget();
 
@@ -90,6 +95,14 @@ public sealed class CreateApiKey(
             actingUserId, request.Kind, entity.Id, applicationId);
         return Result<Created>.Ok(new Created(entity.Id, key, entity.Prefix, entity.Kind, origins));
     }
+
+    /// <summary>The audit entry of a new key: what kind, its label and origins — never the key, its hash or its prefix.</summary>
+    internal static AuditEntry Recorded(ApiKey key, string? reason = null) =>
+        new("apikey.created", AuditEntityTypes.ApiKey, key.Id.ToString("D"), key.ApplicationId,
+            After: key.Kind == ApiKeyKind.Publishable
+                ? new { kind = "publishable", label = key.Label, allowedOrigins = key.AllowedOrigins }
+                : (object)new { kind = "server", label = key.Label },
+            Reason: reason);
 
     /// <summary>The stored form of a key: its hash and display prefix, never the key.</summary>
     internal static ApiKey NewKey(Guid applicationId, ApiKeyKind kind, string label, string key, IReadOnlyList<string> origins, DateTimeOffset now, string? createdBy) =>

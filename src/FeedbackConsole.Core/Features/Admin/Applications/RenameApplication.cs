@@ -1,12 +1,13 @@
 using FeedbackConsole.Core.Common;
 using FeedbackConsole.Core.Data;
+using FeedbackConsole.Core.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace FeedbackConsole.Core.Features.Admin.Applications;
 
 /// <summary>An admin renames an application. Its keys and data are untouched.</summary>
-public sealed class RenameApplication(IDbContextFactory<FeedbackDbContext> contexts, ILogger<RenameApplication> logger)
+public sealed class RenameApplication(IDbContextFactory<FeedbackDbContext> contexts, AuditTrail audit, ILogger<RenameApplication> logger)
 {
     public async Task<Result> HandleAsync(Guid applicationId, string newName, string actingUserId, CancellationToken cancellationToken = default)
     {
@@ -17,6 +18,7 @@ public sealed class RenameApplication(IDbContextFactory<FeedbackDbContext> conte
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var application = await db.Applications.FirstOrDefaultAsync(a => a.Id == applicationId, cancellationToken);
         if (application is null)
         {
@@ -33,10 +35,15 @@ public sealed class RenameApplication(IDbContextFactory<FeedbackDbContext> conte
             return Result.Ok();
         }
 
+        var before = application.Name;
         application.Name = name;
+        await audit.RecordAsync(db, await AuditActor.OfUserAsync(db, actingUserId, cancellationToken),
+            new AuditEntry("application.renamed", AuditEntityTypes.Application, applicationId.ToString("D"), applicationId,
+                Before: new { name = before }, After: new { name }), cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException)
         {

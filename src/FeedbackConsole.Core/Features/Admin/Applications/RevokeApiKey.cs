@@ -1,5 +1,6 @@
 using FeedbackConsole.Core.Common;
 using FeedbackConsole.Core.Data;
+using FeedbackConsole.Core.Features.Audit;
 using FeedbackConsole.Core.Features.Ingestion;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -14,6 +15,7 @@ public sealed class RevokeApiKey(
     IDbContextFactory<FeedbackDbContext> contexts,
     ApiKeyLookup lookup,
     PublishableOrigins corsOrigins,
+    AuditTrail audit,
     TimeProvider time,
     ILogger<RevokeApiKey> logger)
 {
@@ -28,8 +30,13 @@ public sealed class RevokeApiKey(
 
         if (key.RevokedAt is null)
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             key.RevokedAt = time.GetUtcNow();
+            await audit.RecordAsync(db, await AuditActor.OfUserAsync(db, actingUserId, cancellationToken),
+                new AuditEntry("apikey.revoked", AuditEntityTypes.ApiKey, keyId.ToString("D"), key.ApplicationId,
+                    Before: new { revoked = false }, After: new { revoked = true }), cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             logger.LogInformation("User {ActingUserId} revoked key {KeyId} of application {ApplicationId}.", actingUserId, keyId, key.ApplicationId);
         }
 

@@ -1,5 +1,6 @@
 using FeedbackConsole.Core.Common;
 using FeedbackConsole.Core.Data;
+using FeedbackConsole.Core.Features.Audit;
 using FeedbackConsole.Core.Features.Ingestion;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -11,6 +12,7 @@ public sealed class UnarchiveApplication(
     IDbContextFactory<FeedbackDbContext> contexts,
     ApiKeyLookup keys,
     PublishableOrigins corsOrigins,
+    AuditTrail audit,
     ILogger<UnarchiveApplication> logger)
 {
     public async Task<Result> HandleAsync(Guid applicationId, string actingUserId, CancellationToken cancellationToken = default)
@@ -24,8 +26,13 @@ public sealed class UnarchiveApplication(
 
         if (application.ArchivedAt is not null)
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             application.ArchivedAt = null;
+            await audit.RecordAsync(db, await AuditActor.OfUserAsync(db, actingUserId, cancellationToken),
+                new AuditEntry("application.unarchived", AuditEntityTypes.Application, applicationId.ToString("D"), applicationId,
+                    Before: new { archived = true }, After: new { archived = false }), cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             logger.LogInformation("User {ActingUserId} unarchived application {ApplicationId}.", actingUserId, applicationId);
         }
 

@@ -1,6 +1,7 @@
 using FeedbackConsole.Core.Common;
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Features.Audit;
 using FeedbackConsole.Core.Features.Ingestion;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -12,6 +13,7 @@ public sealed class UpdateAllowedOrigins(
     IDbContextFactory<FeedbackDbContext> contexts,
     ApiKeyLookup lookup,
     PublishableOrigins corsOrigins,
+    AuditTrail audit,
     ILogger<UpdateAllowedOrigins> logger)
 {
     /// <summary>The origins as stored, normalised.</summary>
@@ -24,6 +26,7 @@ public sealed class UpdateAllowedOrigins(
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
         if (key is null)
         {
@@ -40,8 +43,18 @@ public sealed class UpdateAllowedOrigins(
             return Result<IReadOnlyList<string>>.Fail("This key is revoked; create a new one instead.");
         }
 
+        if (key.AllowedOrigins.SequenceEqual(normalized, StringComparer.Ordinal))
+        {
+            return Result<IReadOnlyList<string>>.Ok(normalized);
+        }
+
+        var before = key.AllowedOrigins.ToList();
         key.AllowedOrigins = [.. normalized];
+        await audit.RecordAsync(db, await AuditActor.OfUserAsync(db, actingUserId, cancellationToken),
+            new AuditEntry("apikey.origins_changed", AuditEntityTypes.ApiKey, keyId.ToString("D"), key.ApplicationId,
+                Before: new { allowedOrigins = before }, After: new { allowedOrigins = normalized }), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         lookup.Forget(key.Hash);
         corsOrigins.Forget();
 

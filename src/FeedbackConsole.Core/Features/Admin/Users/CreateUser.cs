@@ -1,14 +1,20 @@
 using System.ComponentModel.DataAnnotations;
 using FeedbackConsole.Core.Common;
+using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
 using FeedbackConsole.Core.Features.Accounts;
+using FeedbackConsole.Core.Features.Audit;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
 
 namespace FeedbackConsole.Core.Features.Admin.Users;
 
-/// <summary>An admin adds a person with roles; they get a one-time password to change at first sign-in.</summary>
-public sealed class CreateUser(UserManager<ApplicationUser> users, TimeProvider time, ILogger<CreateUser> logger)
+/// <summary>
+/// An admin adds a person with roles; they get a one-time password to change at first sign-in. The account,
+/// its roles and the audit event commit together: UserManager saves through the scoped DbContext, whose
+/// transaction is opened first.
+/// </summary>
+public sealed class CreateUser(UserManager<ApplicationUser> users, FeedbackDbContext db, AuditTrail audit, TimeProvider time, ILogger<CreateUser> logger)
 {
     public sealed class Request
     {
@@ -40,6 +46,7 @@ public sealed class CreateUser(UserManager<ApplicationUser> users, TimeProvider 
         }
 
         var email = request.Email.Trim();
+        await using var transaction = await db.Database.BeginTransactionAsync();
         if (await users.FindByEmailAsync(email) is not null)
         {
             return Result<Created>.Fail($"A user with the email {email} already exists.");
@@ -61,14 +68,20 @@ public sealed class CreateUser(UserManager<ApplicationUser> users, TimeProvider 
             return Result<Created>.Fail(Validation.Describe(created));
         }
 
-        if (request.Roles.Count > 0)
+        var roles = request.Roles.Order(StringComparer.Ordinal).ToList();
+        if (roles.Count > 0)
         {
-            var added = await users.AddToRolesAsync(user, request.Roles.Order(StringComparer.Ordinal));
+            var added = await users.AddToRolesAsync(user, roles);
             if (!added.Succeeded)
             {
                 return Result<Created>.Fail(Validation.Describe(added));
             }
         }
+
+        await audit.RecordAsync(db, await AuditActor.OfUserAsync(db, actingUserId),
+            new AuditEntry("user.created", AuditEntityTypes.User, user.Id, After: new { email, displayName = user.DisplayName, roles }));
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
 
         logger.LogInformation("User {ActingUserId} created user {UserId} with roles {Roles}.", actingUserId, user.Id, string.Join(",", request.Roles));
         return Result<Created>.Ok(new Created(user.Id, password));

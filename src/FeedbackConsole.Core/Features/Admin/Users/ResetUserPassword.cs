@@ -1,6 +1,8 @@
 using FeedbackConsole.Core.Common;
+using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
 using FeedbackConsole.Core.Features.Accounts;
+using FeedbackConsole.Core.Features.Audit;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
 
@@ -10,7 +12,7 @@ namespace FeedbackConsole.Core.Features.Admin.Users;
 /// An admin resets a forgotten password: a new one-time password replaces it, open sessions are signed
 /// out, a lockout is lifted, and the person must choose a new password at the next sign-in.
 /// </summary>
-public sealed class ResetUserPassword(UserManager<ApplicationUser> users, ILogger<ResetUserPassword> logger)
+public sealed class ResetUserPassword(UserManager<ApplicationUser> users, FeedbackDbContext db, AuditTrail audit, ILogger<ResetUserPassword> logger)
 {
     public async Task<Result<string>> HandleAsync(string userId, string actingUserId)
     {
@@ -21,7 +23,10 @@ public sealed class ResetUserPassword(UserManager<ApplicationUser> users, ILogge
         }
 
         var password = PasswordPolicy.GenerateOneTimePassword();
+        // The token comes first, outside the transaction: making it may create a data-protection key, which is
+        // written through another connection and would wait on SQLite's writer lock held by the transaction.
         var token = await users.GeneratePasswordResetTokenAsync(user);
+        await using var transaction = await db.Database.BeginTransactionAsync();
         var reset = await users.ResetPasswordAsync(user, token, password);
         if (!reset.Succeeded)
         {
@@ -32,6 +37,11 @@ public sealed class ResetUserPassword(UserManager<ApplicationUser> users, ILogge
         await users.UpdateAsync(user);
         await users.SetLockoutEndDateAsync(user, null);
         await users.ResetAccessFailedCountAsync(user);
+        // Never the password: only that a one-time one replaced it.
+        await audit.RecordAsync(db, await AuditActor.OfUserAsync(db, actingUserId),
+            new AuditEntry("user.password_reset", AuditEntityTypes.User, user.Id, After: new { mustChangePassword = true }));
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
 
         logger.LogInformation("User {ActingUserId} reset the password of {UserId}.", actingUserId, userId);
         return Result<string>.Ok(password);

@@ -1,5 +1,7 @@
 using FeedbackConsole.Core.Common;
+using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Features.Audit;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
 
@@ -9,7 +11,7 @@ namespace FeedbackConsole.Core.Features.Admin.Users;
 /// An admin changes a person's roles. The security stamp is renewed so that open sessions pick up the
 /// change at their next revalidation (at most a minute). The last active admin cannot lose the Admin role.
 /// </summary>
-public sealed class SetUserRoles(UserManager<ApplicationUser> users, AdminGuard guard, ILogger<SetUserRoles> logger)
+public sealed class SetUserRoles(UserManager<ApplicationUser> users, AdminGuard guard, FeedbackDbContext db, AuditTrail audit, ILogger<SetUserRoles> logger)
 {
     public async Task<Result> HandleAsync(string userId, IReadOnlyCollection<string> roles, string actingUserId)
     {
@@ -18,6 +20,8 @@ public sealed class SetUserRoles(UserManager<ApplicationUser> users, AdminGuard 
             return Result.Fail($"Unknown role '{unknown}'.");
         }
 
+        // UserManager saves through this scoped context: the change and its audit event share the transaction.
+        await using var transaction = await db.Database.BeginTransactionAsync();
         var user = await users.FindByIdAsync(userId);
         if (user is null)
         {
@@ -51,6 +55,12 @@ public sealed class SetUserRoles(UserManager<ApplicationUser> users, AdminGuard 
         }
 
         await users.UpdateSecurityStampAsync(user);
+        await audit.RecordAsync(db, await AuditActor.OfUserAsync(db, actingUserId),
+            new AuditEntry("user.roles_changed", AuditEntityTypes.User, user.Id,
+                Before: new { roles = current.Order(StringComparer.Ordinal).ToList() },
+                After: new { roles = roles.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList() }));
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
         logger.LogInformation("User {ActingUserId} changed the roles of {UserId}: added {Added}, removed {Removed}.",
             actingUserId, userId, string.Join(",", toAdd), string.Join(",", toRemove));
         return Result.Ok();

@@ -1,0 +1,237 @@
+using System.Linq.Expressions;
+using FeedbackConsole.Core.Data;
+using FeedbackConsole.Core.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace FeedbackConsole.Core.Features.Clustering;
+
+/// <summary>
+/// Puts a case into the cluster of its near-duplicates, inside the enrichment transaction that upserted it
+/// (see the README, "How clusters are formed"): MinHash signature of the case's text, its 16 band hashes stored
+/// as <see cref="CaseClusterBand"/> rows, candidates = cases of the same application sharing a band, and the case
+/// joins the cluster of the most similar candidate whose Jaccard similarity is at least
+/// <see cref="MinHash.Threshold"/>, else founds a cluster. Re-running it for an unchanged text changes nothing
+/// but the cluster's figures, which are always recounted (never incremented), so they cannot drift.
+/// </summary>
+public static class CaseClustering
+{
+    /// <summary>Candidates compared exactly, those sharing the most bands first.</summary>
+    public const int MaxCandidates = 20;
+
+    private const int TitleLength = 160;
+
+    // Namespace of clustering's advisory locks (two-key form), apart from ingestion's and the audit chain's.
+    private const int AdvisoryLockNamespace = 0x46430003;
+
+    /// <summary>The feedback whose text says what went wrong: corrections, comments, reformulations, flag and rejection reasons.</summary>
+    public static readonly Expression<Func<Signal, bool>> HasFeedbackText = s =>
+        s.Text != null
+        && (s.Kind == SignalKind.Correction || s.Kind == SignalKind.Comment || s.Kind == SignalKind.Reformulation
+            || s.Kind == SignalKind.Flag || s.Kind == SignalKind.Rejection);
+
+    private static readonly Func<Signal, bool> HasFeedbackTextCompiled = HasFeedbackText.Compile();
+
+    /// <summary>The texts a case is compared by: the interaction's input, then its feedback texts in order.</summary>
+    public static List<string> TextsOf(string input, IEnumerable<Signal> signals) =>
+        [input, .. signals.Where(HasFeedbackTextCompiled).OrderBy(s => s.OccurredAt).ThenBy(s => s.ExternalId, StringComparer.Ordinal).Select(s => s.Text!)];
+
+    /// <summary>
+    /// Clusters <paramref name="kase"/> (already saved, so it has an id) by <paramref name="texts"/>, and recounts
+    /// the clusters it left or joined. Saves its changes in <paramref name="db"/>'s open transaction.
+    /// </summary>
+    public static async Task ClusterAsync(FeedbackDbContext db, Case kase, IReadOnlyList<string> texts, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var shingles = MinHash.Shingles(texts);
+        var signature = MinHash.Signature(shingles);
+        var bands = signature is null ? [] : MinHash.BandHashes(signature).Distinct().ToHashSet();
+
+        if (db is PostgresFeedbackDbContext)
+        {
+            // One clustering at a time per application: two near-duplicates enriched at once on two instances would
+            // otherwise each found a cluster, and their recounts could miss each other's case.
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0}, {1})",
+                [AdvisoryLockNamespace, LockKey(kase.ApplicationId)], cancellationToken);
+        }
+
+        var stored = await db.CaseClusterBands.Where(b => b.CaseId == kase.Id).ToListAsync(cancellationToken);
+        var previous = kase.ClusterId;
+
+        if (previous is not null && stored.Count == bands.Count && stored.All(b => b.ClusterId == previous && bands.Contains(b.BandHash)))
+        {
+            await RecountAsync(db, previous.Value, now, cancellationToken); // same text: only the figures may have moved
+            return;
+        }
+
+        long? target = null;
+        if (signature is not null)
+        {
+            target = await ChooseClusterAsync(db, kase, shingles, bands, previous, cancellationToken);
+            if (target is null)
+            {
+                var cluster = new CaseCluster
+                {
+                    ApplicationId = kase.ApplicationId,
+                    Title = TitleOf(texts),
+                    CreatedAt = now,
+                    UpdatedAt = now,
+                    LastCaseAt = kase.FirstSignalAt,
+                };
+                db.CaseClusters.Add(cluster);
+                await db.SaveChangesAsync(cancellationToken);
+                target = cluster.Id;
+            }
+        }
+
+        // Replace the case's bands by difference (the key includes the hash, so unchanged rows are updated in place).
+        foreach (var row in stored)
+        {
+            if (target is null || !bands.Contains(row.BandHash))
+            {
+                db.CaseClusterBands.Remove(row);
+            }
+            else
+            {
+                row.ClusterId = target.Value;
+            }
+        }
+
+        if (target is not null)
+        {
+            var kept = stored.Select(b => b.BandHash).ToHashSet();
+            foreach (var hash in bands.Where(h => !kept.Contains(h)))
+            {
+                db.CaseClusterBands.Add(new CaseClusterBand { ApplicationId = kase.ApplicationId, BandHash = hash, CaseId = kase.Id, ClusterId = target.Value });
+            }
+        }
+
+        kase.ClusterId = target;
+        await db.SaveChangesAsync(cancellationToken);
+
+        if (target is not null)
+        {
+            await RecountAsync(db, target.Value, now, cancellationToken);
+        }
+
+        if (previous is not null && previous != target)
+        {
+            await RecountAsync(db, previous.Value, now, cancellationToken);
+        }
+    }
+
+    /// <summary>The cluster the case belongs in, or null to found a new one.</summary>
+    private static async Task<long?> ChooseClusterAsync(
+        FeedbackDbContext db, Case kase, HashSet<ulong> shingles, HashSet<long> bands, long? previous, CancellationToken cancellationToken)
+    {
+        var bandList = bands.ToList();
+        var candidates = await db.CaseClusterBands.AsNoTracking()
+            .Where(b => b.ApplicationId == kase.ApplicationId && bandList.Contains(b.BandHash) && b.CaseId != kase.Id)
+            .GroupBy(b => new { b.CaseId, b.ClusterId })
+            .Select(g => new { g.Key.CaseId, g.Key.ClusterId, Shared = g.Count() })
+            .OrderByDescending(c => c.Shared).ThenBy(c => c.CaseId)
+            .Take(MaxCandidates)
+            .ToListAsync(cancellationToken);
+
+        if (candidates.Count > 0)
+        {
+            var texts = await TextsOfCasesAsync(db, candidates.Select(c => c.CaseId).ToList(), cancellationToken);
+            var matches = candidates
+                .Select(c => new { c.ClusterId, c.Shared, c.CaseId, Similarity = MinHash.Jaccard(shingles, MinHash.Shingles(texts.GetValueOrDefault(c.CaseId) ?? [])) })
+                .Where(c => c.Similarity >= MinHash.Threshold)
+                .OrderByDescending(c => c.Similarity).ThenByDescending(c => c.Shared).ThenBy(c => c.CaseId)
+                .ToList();
+
+            if (previous is not null && matches.Any(m => m.ClusterId == previous))
+            {
+                return previous; // still alike its cluster: stay, so clusters do not churn as feedback trickles in
+            }
+
+            if (matches.Count > 0)
+            {
+                return matches[0].ClusterId;
+            }
+        }
+
+        if (previous is not null && !await db.Cases.AnyAsync(c => c.ClusterId == previous && c.Id != kase.Id, cancellationToken))
+        {
+            return previous; // it is alone in the cluster it founded: keep the cluster (and its id)
+        }
+
+        return null;
+    }
+
+    private static async Task<Dictionary<long, List<string>>> TextsOfCasesAsync(FeedbackDbContext db, List<long> caseIds, CancellationToken cancellationToken)
+    {
+        var cases = await db.Cases.AsNoTracking()
+            .Where(c => caseIds.Contains(c.Id))
+            .Select(c => new { c.Id, c.InteractionId, c.Interaction!.Input })
+            .ToListAsync(cancellationToken);
+        var interactionIds = cases.Select(c => (long?)c.InteractionId).ToList();
+        var feedback = await db.Signals.AsNoTracking()
+            .Where(s => interactionIds.Contains(s.InteractionId))
+            .Where(HasFeedbackText)
+            .Select(s => new Signal { InteractionId = s.InteractionId, Kind = s.Kind, Text = s.Text, OccurredAt = s.OccurredAt, ExternalId = s.ExternalId })
+            .ToListAsync(cancellationToken);
+        var byInteraction = feedback.ToLookup(s => s.InteractionId);
+        return cases.ToDictionary(c => c.Id, c => TextsOf(c.Input, byInteraction[c.InteractionId]));
+    }
+
+    /// <summary>Recounts a cluster's cases, reach and last case from its cases; deletes it when it has none left.</summary>
+    public static async Task RecountAsync(FeedbackDbContext db, long clusterId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var cluster = await db.CaseClusters.FirstOrDefaultAsync(c => c.Id == clusterId, cancellationToken);
+        if (cluster is null)
+        {
+            return;
+        }
+
+        var count = await db.Cases.CountAsync(c => c.ClusterId == clusterId, cancellationToken);
+        if (count == 0)
+        {
+            db.CaseClusters.Remove(cluster);
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
+
+        var reach = await db.Signals
+            .Where(s => s.EndUserId != null && db.Cases.Any(c => c.ClusterId == clusterId && c.InteractionId == s.InteractionId))
+            .Select(s => s.EndUserId)
+            .Distinct()
+            .CountAsync(cancellationToken);
+        var last = await db.Cases.Where(c => c.ClusterId == clusterId)
+            .OrderByDescending(c => c.FirstSignalAt)
+            .Select(c => c.FirstSignalAt)
+            .FirstAsync(cancellationToken);
+
+        if (cluster.CaseCount != count || cluster.Reach != reach || cluster.LastCaseAt != last)
+        {
+            cluster.CaseCount = count;
+            cluster.Reach = reach;
+            cluster.LastCaseAt = last;
+            cluster.UpdatedAt = now;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>A readable label: the founding case's question, and its first complaint, shortened.</summary>
+    public static string TitleOf(IReadOnlyList<string> texts)
+    {
+        static string Squash(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+        var question = Squash(texts.Count > 0 ? texts[0] : "");
+        var complaint = texts.Skip(1).Select(Squash).FirstOrDefault(t => t.Length > 0);
+        var title = complaint is null ? question : question.Length == 0 ? complaint : $"{question} — {complaint}";
+        if (title.Length == 0)
+        {
+            return "(no text)";
+        }
+
+        return title.Length <= TitleLength ? title : string.Concat(title.AsSpan(0, TitleLength - 1).TrimEnd(), "…");
+    }
+
+    private static int LockKey(Guid applicationId)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        applicationId.TryWriteBytes(bytes);
+        return BitConverter.ToInt32(bytes) ^ BitConverter.ToInt32(bytes[4..]) ^ BitConverter.ToInt32(bytes[8..]) ^ BitConverter.ToInt32(bytes[12..]);
+    }
+}

@@ -1,0 +1,120 @@
+using System.Diagnostics.CodeAnalysis;
+using FeedbackConsole.Core.Data;
+using FeedbackConsole.Core.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace FeedbackConsole.Core.Features.Triage.Queue;
+
+/// <summary>
+/// One page of the triage queue, with the number of cases per status for the same filter (minus its status
+/// part) and the total. Filters and sorts on the Cases row; names and failure modes are fetched for the
+/// page's ids only, in one query each.
+/// </summary>
+[SuppressMessage("Naming", "CA1711", Justification = "Named for the triage queue it queries, not a Queue collection.")]
+public sealed class QueryQueue(IDbContextFactory<FeedbackDbContext> contexts, TimeProvider time)
+{
+    /// <summary>A failure mode on a row: suggested by a rule, or confirmed by a reviewer.</summary>
+    public sealed record FailureModeTag(string Key, string Name, bool Confirmed);
+
+    /// <summary>One case as the queue shows it. <see cref="AssigneeId"/> is null when nobody holds it (or the lease lapsed).</summary>
+    public sealed record Row(
+        long Id,
+        double Priority,
+        CaseStatus Status,
+        Guid ApplicationId,
+        string ApplicationName,
+        IReadOnlyList<FailureModeTag> FailureModes,
+        int ThumbsUp,
+        int ThumbsDown,
+        int? LowestRating,
+        FlagCategory? HighestFlag,
+        bool HasCorrection,
+        int SignalCount,
+        int Reach,
+        string? UserRole,
+        string? TaskType,
+        string? ModelVersion,
+        long? ClusterId,
+        DateTimeOffset CreatedAt,
+        DateTimeOffset UpdatedAt,
+        Guid Version,
+        string? AssigneeId,
+        string? AssigneeName,
+        DateTimeOffset? LeaseExpiresAt);
+
+    /// <summary>The page, the total for the filter, and counts per status for the filter without its status part.</summary>
+    public sealed record Result(IReadOnlyList<Row> Rows, int Total, IReadOnlyDictionary<CaseStatus, int> CountsByStatus, DateTimeOffset Now);
+
+    public async Task<Result> HandleAsync(QueueFilter filter, string userId, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var modeIds = await QueueQuery.ResolveFailureModeIdsAsync(db, filter.FailureMode, cancellationToken);
+
+        var counts = (await QueueQuery.Apply(db.Cases.AsNoTracking(), db, filter, userId, now, modeIds, includeStatus: false)
+                .GroupBy(c => c.Status)
+                .Select(g => new { Status = g.Key, Count = g.Count() })
+                .ToListAsync(cancellationToken))
+            .ToDictionary(c => c.Status, c => c.Count);
+        var total = counts.Where(c => filter.Statuses.Contains(c.Key)).Sum(c => c.Value);
+
+        var pageSize = Math.Clamp(filter.PageSize, 1, QueueFilter.MaxPageSize);
+        var skip = (Math.Max(filter.Page, 1) - 1) * pageSize;
+        if (skip >= total)
+        {
+            return new Result([], total, counts, now);
+        }
+
+        var cases = await QueueQuery.Order(QueueQuery.Apply(db.Cases.AsNoTracking(), db, filter, userId, now, modeIds), filter.Sort, filter.Descending)
+            .Skip(skip)
+            .Take(pageSize)
+            .Select(c => new
+            {
+                c.Id, c.Priority, c.Status, c.ApplicationId, c.ThumbsUp, c.ThumbsDown, c.LowestRating, c.HighestFlag, c.HasCorrection,
+                c.SignalCount, c.Reach, c.UserRole, c.TaskType, c.ModelVersion, c.ClusterId, c.CreatedAt, c.UpdatedAt, c.Version,
+                c.AssigneeId, c.LeaseExpiresAt,
+            })
+            .ToListAsync(cancellationToken);
+        if (cases.Count == 0)
+        {
+            return new Result([], total, counts, now);
+        }
+
+        var ids = cases.Select(c => c.Id).ToArray();
+        var modes = (await db.CaseFailureModes.AsNoTracking()
+                .Where(m => ids.Contains(m.CaseId))
+                .Select(m => new { m.CaseId, m.FailureMode!.Key, m.FailureMode.Name, m.Confirmed, m.Score })
+                .ToListAsync(cancellationToken))
+            .ToLookup(m => m.CaseId);
+        var applicationIds = cases.Select(c => c.ApplicationId).Distinct().ToArray();
+        var applications = await db.Applications.AsNoTracking()
+            .Where(a => applicationIds.Contains(a.Id))
+            .ToDictionaryAsync(a => a.Id, a => a.Name, cancellationToken);
+        var assigneeIds = cases.Where(c => IsHeld(c.AssigneeId, c.LeaseExpiresAt, now)).Select(c => c.AssigneeId!).Distinct().ToArray();
+        var assignees = assigneeIds.Length == 0
+            ? []
+            : await db.Users.AsNoTracking()
+                .Where(u => assigneeIds.Contains(u.Id))
+                .ToDictionaryAsync(u => u.Id, u => string.IsNullOrWhiteSpace(u.DisplayName) ? u.Email ?? u.Id : u.DisplayName, cancellationToken);
+
+        var rows = cases.Select(c =>
+        {
+            var held = IsHeld(c.AssigneeId, c.LeaseExpiresAt, now);
+            return new Row(
+                c.Id, c.Priority, c.Status, c.ApplicationId, applications.GetValueOrDefault(c.ApplicationId, "(deleted application)"),
+                modes[c.Id]
+                    .OrderByDescending(m => m.Confirmed).ThenByDescending(m => m.Score).ThenBy(m => m.Key, StringComparer.Ordinal)
+                    .Select(m => new FailureModeTag(m.Key, m.Name, m.Confirmed))
+                    .ToList(),
+                c.ThumbsUp, c.ThumbsDown, c.LowestRating, c.HighestFlag, c.HasCorrection, c.SignalCount, c.Reach,
+                c.UserRole, c.TaskType, c.ModelVersion, c.ClusterId, c.CreatedAt, c.UpdatedAt, c.Version,
+                held ? c.AssigneeId : null,
+                held ? assignees.GetValueOrDefault(c.AssigneeId!) : null,
+                held ? c.LeaseExpiresAt : null);
+        }).ToList();
+        return new Result(rows, total, counts, now);
+    }
+
+    internal static bool IsHeld(string? assigneeId, DateTimeOffset? leaseExpiresAt, DateTimeOffset now) =>
+        assigneeId is not null && (leaseExpiresAt is null || leaseExpiresAt >= now);
+}
