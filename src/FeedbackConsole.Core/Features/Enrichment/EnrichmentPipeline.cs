@@ -1,5 +1,6 @@
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Features.Ingestion;
 using FeedbackConsole.Core.Options;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -120,7 +121,11 @@ public sealed class EnrichmentPipeline(
         }
 
         interaction.EnrichedAt = now;
-        await db.SaveChangesAsync(cancellationToken);
+        // In line with the ingest writers of this process (SQLite has one writer), instead of sleeping in SQLite's busy handler.
+        using (await IngestionTransaction.EnterSqliteWriterAsync(db, cancellationToken))
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
     }
 
     private static async Task StoreDerivedAsync(FeedbackDbContext db, EnrichmentContext context, CancellationToken cancellationToken)
