@@ -48,4 +48,29 @@ root.SetAction(async (parse, cancellationToken) =>
     return await BenchRunner.RunAsync(settings);
 });
 
+var triagePostgres = new Option<string?>("--postgres") { Description = "A PostgreSQL server connection string to use instead of a throwaway cluster; or set FC_BENCH_POSTGRES" };
+var triageNoPostgres = new Option<bool>("--no-postgres") { Description = "Skip the PostgreSQL run" };
+var iterations = new Option<int>("--iterations") { Description = "Timed calls per scenario (after 10 warm-up calls)", DefaultValueFactory = _ => 100 };
+var scale = new Option<double>("--scale") { Description = "Fraction of issue 4's data set (1M signals, 250k cases) to load, for a quick try", DefaultValueFactory = _ => 1.0 };
+var triageKeep = new Option<bool>("--keep") { Description = "Keep the work folder (the SQLite database) for a look afterwards" };
+var triage = new Command("triage", "Triage speed (issue 4): the queue's first page under typical filters and the case detail with 1M signals and 250k cases loaded, on SQLite and PostgreSQL.")
+{
+    triagePostgres, triageNoPostgres, iterations, scale, triageKeep,
+};
+triage.SetAction(async (parse, cancellationToken) =>
+{
+    var fraction = parse.GetValue(scale);
+    var full = TriageSize.Issue4;
+    var size = new TriageSize(
+        Math.Max(100, (int)(full.Interactions * fraction)), Math.Max(50, (int)(full.Cases * fraction)), Math.Max(200, (int)(full.Signals * fraction)),
+        Math.Max(10, (int)(full.Clusters * fraction)), full.Reviewers);
+    return await TriageBench.RunAsync(new TriageBenchSettings(
+        parse.GetValue(triageNoPostgres) ? null : parse.GetValue(triagePostgres) ?? Environment.GetEnvironmentVariable("FC_BENCH_POSTGRES"),
+        !parse.GetValue(triageNoPostgres),
+        parse.GetValue(iterations),
+        size,
+        parse.GetValue(triageKeep)));
+});
+root.Subcommands.Add(triage);
+
 return await root.Parse(args).InvokeAsync();

@@ -61,6 +61,12 @@ internal static class IngestionEndpoints
         }
 
         var body = await ReadBodyAsync(context, options.MaxBodyBytes, cancellationToken);
+        if (body.Buffer is null && body.Length < 0)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Bad Request",
+                "The request body ended before it was complete (the connection closed or Content-Length was larger than the body); nothing was stored.");
+        }
+
         if (body.Buffer is null)
         {
             return Problem(StatusCodes.Status413RequestEntityTooLarge, "Content Too Large",
@@ -120,7 +126,7 @@ internal static class IngestionEndpoints
         && mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
         && (!mediaType.Charset.HasValue || mediaType.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The whole body in a pooled buffer, or a null buffer when it is larger than <paramref name="limit"/>.</summary>
+    /// <summary>The whole body in a pooled buffer; a null buffer when it is larger than <paramref name="limit"/> (length 0) or did not arrive whole (length -1).</summary>
     private static async Task<(byte[]? Buffer, int Length)> ReadBodyAsync(HttpContext context, int limit, CancellationToken cancellationToken)
     {
         var declared = context.Request.ContentLength;
@@ -163,6 +169,13 @@ internal static class IngestionEndpoints
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             length = limit + 1;
+        }
+        catch (Exception e) when (e is BadHttpRequestException or IOException or OperationCanceledException)
+        {
+            // The client went away or the body ended before its declared length: nothing to store, and not a
+            // server error to log. Answered 400 in case the connection is still there to hear it.
+            ArrayPool<byte>.Shared.Return(buffer);
+            return (null, -1);
         }
 
         if (length > limit)

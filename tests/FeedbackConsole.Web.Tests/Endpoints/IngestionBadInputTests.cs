@@ -138,6 +138,7 @@ public sealed class IngestionBadInputTests(IngestionBadInputTests.Hosts hosts) :
         ["timestamp that does not exist"] = Item("occurredAt", Signal("s-1", "turn-1").With("occurredAt", "2025-02-30T10:00:00Z")),
         ["timestamp missing"] = Item("occurredAt", Signal("s-1", "turn-1").Without("occurredAt")),
         ["control character in an id"] = Item("id", Signal("s-\u0001-1", "turn-1")),
+        ["signal id with the reserved derived: prefix"] = Item("id", Signal("derived:regenerated:turn-1", "turn-1")),
         ["newline in an id"] = Item("id", Signal("s-\n1", "turn-1")),
         ["zero-width character in an id"] = Item("id", Signal("s-\u200b1", "turn-1")),
         ["control character in interactionId"] = Item("interactionId", Signal("s-1", "turn-\u001b[31m")),

@@ -76,4 +76,34 @@ public sealed class IngestionConcurrencyTests
         // Whichever came first, signal or interaction, every signal ends up linked to its interaction.
         Assert.All(stored, s => Assert.Equal(turns[s.InteractionExternalId], s.InteractionId));
     }
+
+    /// <summary>
+    /// Concurrent single-signal requests are stored in shared group transactions; whichever request of a group
+    /// comes first in the queue wins an id, and the others are answered as if they came after its commit.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ConcurrentSingleSignals_SameIdDifferentContent_OneAcceptedSameContentDuplicateOtherRejected(string provider)
+    {
+        const int Requests = 40;
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new ConsoleAppFactory(database);
+        var application = await app.CreateApplicationAsync("Group bot");
+        using var http = app.ApiClient(application.Key);
+
+        // Half send the id as a thumb up, half as a thumb down: the same id with two different contents.
+        var answers = await Task.WhenAll(Enumerable.Range(0, Requests).Select(i => Task.Run(async () =>
+        {
+            var value = i % 2 == 0 ? "up" : "down";
+            using var response = await http.PostJsonTextAsync(Signals, SignalBatch(Signal("contested", "turn-1", "thumb", value)));
+            var result = Assert.Single(await ResultsAsync(response));
+            return (Value: value, result.Status, Code: result.Error?.GetProperty("status").GetInt32());
+        }, Cancel)));
+
+        var winner = Assert.Single(answers, a => a.Status == "accepted");
+        Assert.All(answers.Where(a => a.Value == winner.Value && a != winner), a => Assert.Equal("duplicate", a.Status));
+        Assert.All(answers.Where(a => a.Value != winner.Value), a => Assert.Equal(("rejected", 409), (a.Status, a.Code)));
+        var stored = await app.QueryDbAsync(db => db.Signals.AsNoTracking().Where(s => s.ExternalId == "contested").Select(s => s.ThumbUp).ToListAsync(Cancel));
+        Assert.Equal(winner.Value == "up", Assert.Single(stored));
+    }
 }

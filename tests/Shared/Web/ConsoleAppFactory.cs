@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Net;
 using FeedbackConsole.Core.Domain;
 using Microsoft.AspNetCore.Hosting;
@@ -35,9 +36,13 @@ public sealed class ConsoleAppFactory : WebApplicationFactory<Program>
     public Uri ServerAddress =>
         new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
+    /// <summary>Every message the app logged at Error or above, "category: message", for tests that must see none.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> LoggedErrors { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(logging => logging.AddProvider(new ErrorCapture(LoggedErrors)));
         var settings = new Dictionary<string, string?>
         {
             ["Bootstrap:AdminEmail"] = AdminEmail,
@@ -87,6 +92,31 @@ public sealed class ConsoleAppFactory : WebApplicationFactory<Program>
         if (!result.Succeeded)
         {
             throw new InvalidOperationException(string.Join(" ", result.Errors.Select(e => e.Description)));
+        }
+    }
+
+    private sealed class ErrorCapture(System.Collections.Concurrent.ConcurrentQueue<string> errors) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, errors);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string> errors) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel))
+                {
+                    errors.Enqueue($"{category}: {formatter(state, exception)} {exception?.GetType().Name}");
+                }
+            }
         }
     }
 }

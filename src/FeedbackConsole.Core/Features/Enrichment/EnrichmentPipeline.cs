@@ -1,6 +1,7 @@
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
 using FeedbackConsole.Core.Features.Clustering;
+using FeedbackConsole.Core.Features.Ingestion;
 using FeedbackConsole.Core.Features.Triage;
 using FeedbackConsole.Core.Options;
 using Microsoft.EntityFrameworkCore;
@@ -128,7 +129,9 @@ public sealed class EnrichmentPipeline(
             step.Apply(context);
         }
 
-        // Opened only now, so that the reads above do not hold SQLite's one writer lock.
+        // Opened only now, so that the reads above do not hold SQLite's one writer lock; and in line with the
+        // ingest writers of this process (SQLite has one writer), instead of sleeping in SQLite's busy handler.
+        using var writerTurn = await IngestionTransaction.EnterSqliteWriterAsync(db, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await StoreDerivedAsync(db, context, cancellationToken);
         var kase = await UpsertCaseAsync(db, context, cancellationToken);

@@ -29,6 +29,9 @@ internal sealed record SignalDraft(
     string ContentHash)
 {
     public const int MaxDimensionLength = 100;
+
+    /// <summary>The id prefix of derived signals (regenerated N times, short dwell then abandon, reformulated).</summary>
+    public const string DerivedIdPrefix = "derived:";
     public const int MaxDwellMilliseconds = 86_400_000;
 
     private static readonly Dictionary<string, SignalKind> Kinds = new(StringComparer.Ordinal)
@@ -72,6 +75,13 @@ internal sealed record SignalDraft(
         }
 
         var draftId = reader.Id(id, "id", required: true);
+        if (draftId is not null && draftId.StartsWith(DerivedIdPrefix, StringComparison.Ordinal))
+        {
+            // Derived signals share the application's id space; a client id there could block or impersonate one.
+            reader.Fail("id", $"Ids starting with '{DerivedIdPrefix}' are reserved for the signals FeedbackConsole derives itself; choose another id.");
+            draftId = null;
+        }
+
         var draftInteraction = reader.Id(interactionId, "interactionId", required: true);
         var draftEndUser = reader.Id(endUserId, "endUserId", required: false);
         var when = reader.Timestamp(occurredAt, "occurredAt");

@@ -91,6 +91,49 @@ internal static partial class IngestionTransaction
     }
 
     /// <summary>
+    /// Waits (asynchronously) for this process's turn to write to <paramref name="db"/>'s SQLite file, for writers
+    /// other than ingestion (the enrichment worker): queued here they never make an ingest transaction sleep in
+    /// SQLite's busy handler. Dispose the result when the write has committed. A no-op on PostgreSQL.
+    /// </summary>
+    public static async Task<IDisposable> EnterSqliteWriterAsync(FeedbackDbContext db, CancellationToken cancellationToken)
+    {
+        if (db.Database.GetDbConnection() is not SqliteConnection sqlite)
+        {
+            return NoWriter.Instance;
+        }
+
+        var writer = SqliteWriters.GetOrAdd(sqlite.DataSource, _ => new SemaphoreSlim(1, 1));
+        if (!await writer.WaitAsync(WriterQueueTimeout, cancellationToken))
+        {
+            throw new SqliteException("The writer queue stayed busy.", 5);
+        }
+
+        return new WriterTurn(writer);
+    }
+
+    private sealed class WriterTurn(SemaphoreSlim writer) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                writer.Release();
+            }
+        }
+    }
+
+    private sealed class NoWriter : IDisposable
+    {
+        public static readonly NoWriter Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
+
+    /// <summary>
     /// PostgreSQL only: serializes requests that touch the same interaction ids of one application, for the
     /// transaction's duration. Without it a signal and its interaction arriving at the same moment could each
     /// miss the other (neither sees the other's uncommitted row) and the signal would stay unlinked. SQLite
