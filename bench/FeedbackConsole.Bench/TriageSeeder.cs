@@ -22,6 +22,9 @@ internal sealed record TriageSize(int Interactions, int Cases, int Signals, int 
 internal static class TriageSeeder
 {
     private const int Chunk = 20_000;
+    private static readonly string[] AppNames = ["Support assistant", "Sales copilot", "HR helpdesk"];
+    private static readonly string[] ClaimOnly = ["case.claimed"];
+    private static readonly string[] Decided = ["case.claimed", "case.labeled", "case.status_changed"];
     private static readonly string[] Roles = ["customer", "agent", "admin", "partner"];
     private static readonly string[] Tasks = ["billing", "refund", "shipping", "account", "product", "returns"];
     private static readonly string[] Models = ["gpt-x-2025-01", "gpt-x-2025-06", "claude-y-3"];
@@ -39,7 +42,7 @@ internal static class TriageSeeder
         int[] modes;
         await using (var db = await contexts.CreateDbContextAsync())
         {
-            db.Applications.AddRange(apps.Select((id, i) => new Application { Id = id, Name = new[] { "Support assistant", "Sales copilot", "HR helpdesk" }[i], CreatedAt = now.AddDays(-120) }));
+            db.Applications.AddRange(apps.Select((id, i) => new Application { Id = id, Name = AppNames[i], CreatedAt = now.AddDays(-120) }));
             db.Users.AddRange(reviewers.Select(id => new ApplicationUser
             {
                 Id = id,
@@ -165,8 +168,8 @@ internal static class TriageSeeder
                 UpdatedAt = at[i].AddMinutes(30),
                 Version = Guid.NewGuid(),
                 UserRole = Roles[i % Roles.Length],
-                TaskType = Tasks[i % Tasks.Length],
-                ModelVersion = Models[i % Models.Length],
+                TaskType = Tasks[i / Roles.Length % Tasks.Length],
+                ModelVersion = Models[i / (Roles.Length * Tasks.Length) % Models.Length],
                 ThumbsDown = 1,
                 LowestRating = random.Next(1, 3),
                 SignalKinds = (1 << (int)SignalKind.Thumb) | (1 << (int)SignalKind.Rating) | (random.Next(3) == 0 ? 1 << (int)SignalKind.Correction : 0),
@@ -232,8 +235,16 @@ internal static class TriageSeeder
         log($"    + {size.Signals:N0} signals in {clock.Elapsed.TotalSeconds:0} s");
 
         // Audit history of the cases reviewers touched: claimed, labeled, then the closing decision.
+        // Continuing the chain start-up began (the bootstrap admin is audited).
         var events = new List<AuditEvent>();
-        var previous = AuditTrail.GenesisHash;
+        long head;
+        string previous;
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            var last = await db.AuditEvents.OrderByDescending(e => e.Id).Select(e => new { e.Id, e.Hash }).FirstOrDefaultAsync();
+            (head, previous) = last is null ? (0L, AuditTrail.GenesisHash) : (last.Id, last.Hash);
+        }
+
         for (var c = 0; c < size.Cases; c++)
         {
             if (caseStatus[c] is CaseStatus.New)
@@ -242,11 +253,11 @@ internal static class TriageSeeder
             }
 
             var actor = caseAssignee[c] ?? reviewers[c % reviewers.Length];
-            foreach (var action in caseStatus[c] is CaseStatus.InReview ? ["case.claimed"] : new[] { "case.claimed", "case.labeled", "case.status_changed" })
+            foreach (var action in caseStatus[c] is CaseStatus.InReview ? ClaimOnly : Decided)
             {
                 var audit = new AuditEvent
                 {
-                    Id = events.Count + 1,
+                    Id = head + events.Count + 1,
                     OccurredAt = new DateTimeOffset(at[caseInteraction[c]].UtcTicks / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond, TimeSpan.Zero).AddHours(events.Count % 5),
                     ActorId = actor,
                     ActorName = $"{actor}@example.test",
@@ -272,8 +283,8 @@ internal static class TriageSeeder
             db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
             await db.Database.ExecuteSqlRawAsync(
                 "UPDATE \"CaseClusters\" SET \"CaseCount\" = (SELECT COUNT(*) FROM \"Cases\" c WHERE c.\"ClusterId\" = \"CaseClusters\".\"Id\"), \"Reach\" = (SELECT COUNT(*) FROM \"Cases\" c WHERE c.\"ClusterId\" = \"CaseClusters\".\"Id\")");
-            // Planner statistics, as a running deployment has them (PostgreSQL's autovacuum; SQLite's PRAGMA optimize).
-            await db.Database.ExecuteSqlRawAsync("ANALYZE");
+            // Planner statistics and PostgreSQL's visibility map, as a running deployment has them (autovacuum; PRAGMA optimize).
+            await db.Database.ExecuteSqlRawAsync(db.Database.IsNpgsql() ? "VACUUM ANALYZE" : "ANALYZE");
         }
 
         log($"    statistics gathered; seeding took {clock.Elapsed.TotalSeconds:0} s");

@@ -383,8 +383,6 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
 
                     b.HasIndex("ClusterId");
 
-                    b.HasIndex("CreatedAt");
-
                     b.HasIndex("DuplicateOfCaseId");
 
                     b.HasIndex("InteractionId")
@@ -392,9 +390,19 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
 
                     b.HasIndex("AssigneeId", "Status");
 
+                    b.HasIndex("CreatedAt", "Status");
+
                     b.HasIndex("Status", "Priority");
 
                     b.HasIndex("ApplicationId", "Status", "Priority");
+
+                    b.HasIndex("HighestFlag", "Status", "Priority");
+
+                    b.HasIndex("ModelVersion", "Status", "SignalKinds");
+
+                    b.HasIndex("TaskType", "Status", "Priority");
+
+                    b.HasIndex("UserRole", "TaskType", "Status", "Priority");
 
                     b.ToTable("Cases", (string)null);
                 });
@@ -484,7 +492,7 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
 
                     b.HasKey("CaseId", "FailureModeId");
 
-                    b.HasIndex("FailureModeId");
+                    b.HasIndex("FailureModeId", "CaseId");
 
                     b.ToTable("CaseFailureModes", (string)null);
                 });

@@ -375,8 +375,6 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("ClusterId");
 
-                    b.HasIndex("CreatedAt");
-
                     b.HasIndex("DuplicateOfCaseId");
 
                     b.HasIndex("InteractionId")
@@ -384,9 +382,19 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("AssigneeId", "Status");
 
+                    b.HasIndex("CreatedAt", "Status");
+
                     b.HasIndex("Status", "Priority");
 
                     b.HasIndex("ApplicationId", "Status", "Priority");
+
+                    b.HasIndex("HighestFlag", "Status", "Priority");
+
+                    b.HasIndex("ModelVersion", "Status", "SignalKinds");
+
+                    b.HasIndex("TaskType", "Status", "Priority");
+
+                    b.HasIndex("UserRole", "TaskType", "Status", "Priority");
 
                     b.ToTable("Cases", (string)null);
                 });
@@ -474,7 +482,7 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
 
                     b.HasKey("CaseId", "FailureModeId");
 
-                    b.HasIndex("FailureModeId");
+                    b.HasIndex("FailureModeId", "CaseId");
 
                     b.ToTable("CaseFailureModes", (string)null);
                 });
