@@ -192,8 +192,12 @@ public static class CaseClustering
             return;
         }
 
+        // From the cluster's cases to their signals (indexes on ClusterId and InteractionId): proportional to the
+        // cluster. Asked the other way round (signals that have a case in the cluster) it read every signal of
+        // the database on each recount, inside enrichment's write transaction.
+        var turns = db.Cases.Where(c => c.ClusterId == clusterId).Select(c => (long?)c.InteractionId);
         var reach = await db.Signals
-            .Where(s => s.EndUserId != null && db.Cases.Any(c => c.ClusterId == clusterId && c.InteractionId == s.InteractionId))
+            .Where(s => s.EndUserId != null && turns.Contains(s.InteractionId))
             .Select(s => s.EndUserId)
             .Distinct()
             .CountAsync(cancellationToken);
