@@ -123,11 +123,11 @@ public sealed class TriageQueueScenarioTests(BrowserFixture browser)
         await queue.PressAsync("Enter");
         await Expect(session.Page).ToHaveURLAsync(new Regex($"/cases/{ids[1]}$", RegexOptions.None, TimeSpan.FromSeconds(1)));
 
-        // n claims the highest-priority case in the view nobody holds, and opens it.
+        // n claims the highest-priority case in the view nobody holds, and opens it with the queue's filter (for Esc, j and k).
         await queue.GotoAsync("role=customer&task=billing");
         await Expect(queue.CaseRows).ToHaveCountAsync(2);
         await queue.PressAsync("n");
-        await Expect(session.Page).ToHaveURLAsync(new Regex($"/cases/{ids[0]}$", RegexOptions.None, TimeSpan.FromSeconds(1)));
+        await Expect(session.Page).ToHaveURLAsync(new Regex($"/cases/{ids[0]}\\?q=role%3Dcustomer%26task%3Dbilling$", RegexOptions.None, TimeSpan.FromSeconds(1)));
         await using (var db = await app.Factory.Services.GetRequiredService<IDbContextFactory<FeedbackDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken))
         {
             var claimed = await db.Cases.AsNoTracking().SingleAsync(c => c.Id == ids[0], TestContext.Current.CancellationToken);
@@ -139,7 +139,7 @@ public sealed class TriageQueueScenarioTests(BrowserFixture browser)
         await queue.GotoAsync("role=customer&task=billing");
         await Expect(queue.Row(ids[0])).ToContainTextAsync("You");
         await queue.NextCaseButton.ClickAsync();
-        await Expect(session.Page).ToHaveURLAsync(new Regex($"/cases/{ids[3]}$", RegexOptions.None, TimeSpan.FromSeconds(1)));
+        await Expect(session.Page).ToHaveURLAsync(new Regex($"/cases/{ids[3]}\\?q=role%3Dcustomer%26task%3Dbilling$", RegexOptions.None, TimeSpan.FromSeconds(1)));
         Assert.Empty(session.PageErrors);
     }
 }
