@@ -54,6 +54,9 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         // The queue's default order (open cases, highest priority first) without an application filter, and
         // "Next case": the highest-priority unclaimed case.
         builder.HasIndex(c => new { c.Status, c.Priority });
+        // The default order (priority, then id, both descending) across several statuses: read in order and
+        // stop after a page, instead of sorting every open case (PostgreSQL sorted ~175k rows for the first page).
+        builder.HasIndex(c => new { c.Priority, c.Id });
         builder.HasIndex(c => new { c.AssigneeId, c.Status });
         builder.HasIndex(c => c.ClusterId);
         // The queue's typical filters, each index leading with the filtered columns and carrying Status, so

@@ -392,6 +392,8 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
 
                     b.HasIndex("CreatedAt", "Status");
 
+                    b.HasIndex("Priority", "Id");
+
                     b.HasIndex("Status", "Priority");
 
                     b.HasIndex("ApplicationId", "Status", "Priority");

@@ -384,6 +384,8 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("CreatedAt", "Status");
 
+                    b.HasIndex("Priority", "Id");
+
                     b.HasIndex("Status", "Priority");
 
                     b.HasIndex("ApplicationId", "Status", "Priority");
