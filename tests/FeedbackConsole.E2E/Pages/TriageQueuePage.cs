@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using FeedbackConsole.E2E.Infrastructure;
 using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace FeedbackConsole.E2E.Pages;
 
@@ -30,6 +31,12 @@ public sealed class TriageQueuePage(BrowserSession session)
 
     public async Task GotoAsync(string query = "") => await session.GotoInteractiveAsync(query.Length == 0 ? Path : Path + "?" + query);
 
-    /// <summary>Presses a key with the focus on the page itself (not in a field), as a reviewer would.</summary>
-    public async Task PressAsync(string key) => await Page.Keyboard.PressAsync(key);
+    /// <summary>Presses a key with the focus on the page itself (not in a field), as a reviewer would, once the page's
+    /// shortcuts are live (the keyboard module marks the body), so that a key pressed on a busy machine before the
+    /// circuit wired them up is not lost.</summary>
+    public async Task PressAsync(string key)
+    {
+        await Expect(Page.Locator("body[data-shortcuts]")).ToHaveCountAsync(1);
+        await Page.Keyboard.PressAsync(key);
+    }
 }
