@@ -61,8 +61,8 @@ public sealed class AuditTrail(TimeProvider time)
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Appends one event to the chain in <paramref name="db"/>'s open transaction; saved with the caller's SaveChanges.</summary>
-    public Task<AuditEvent> RecordAsync(FeedbackDbContext db, AuditActor actor, AuditEntry entry, CancellationToken cancellationToken = default) =>
-        RecordManyAsync(db, actor, [entry], cancellationToken).ContinueWith(t => t.Result[0], cancellationToken, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    public async Task<AuditEvent> RecordAsync(FeedbackDbContext db, AuditActor actor, AuditEntry entry, CancellationToken cancellationToken = default) =>
+        (await RecordManyAsync(db, actor, [entry], cancellationToken))[0];
 
     /// <summary>Appends events in order to the chain in <paramref name="db"/>'s open transaction (a bulk action's one event per case).</summary>
     public async Task<IReadOnlyList<AuditEvent>> RecordManyAsync(
