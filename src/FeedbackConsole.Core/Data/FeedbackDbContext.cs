@@ -39,6 +39,30 @@ public abstract class FeedbackDbContext(DbContextOptions options) : IdentityDbCo
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
+    public DbSet<KnowledgeBase> KnowledgeBases => Set<KnowledgeBase>();
+
+    public DbSet<KnowledgeEntry> KnowledgeEntries => Set<KnowledgeEntry>();
+
+    public DbSet<EntryRevision> EntryRevisions => Set<EntryRevision>();
+
+    public DbSet<RevisionSource> RevisionSources => Set<RevisionSource>();
+
+    public DbSet<Release> Releases => Set<Release>();
+
+    public DbSet<ReleaseEntry> ReleaseEntries => Set<ReleaseEntry>();
+
+    public DbSet<EvalCase> EvalCases => Set<EvalCase>();
+
+    public DbSet<GateRun> GateRuns => Set<GateRun>();
+
+    public DbSet<GateCaseResult> GateCaseResults => Set<GateCaseResult>();
+
+    public DbSet<GateCorrectionResult> GateCorrectionResults => Set<GateCorrectionResult>();
+
+    public DbSet<EntryServingTally> EntryServingTallies => Set<EntryServingTally>();
+
+    public DbSet<DomainEvent> DomainEvents => Set<DomainEvent>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -499,6 +499,230 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                     b.ToTable("CaseFailureModes", (string)null);
                 });
 
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.DomainEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid?>("ApplicationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasMaxLength(16000)
+                        .HasColumnType("character varying(16000)");
+
+                    b.Property<DateTimeOffset?>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProcessedAt", "Id");
+
+                    b.ToTable("DomainEvents", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.EntryRevision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AuthorId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<Guid?>("BasedOnRevisionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Change")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasMaxLength(32000)
+                        .HasColumnType("character varying(32000)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("FailureModeKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("GuardMessage")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("GuardType")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<string>("Input")
+                        .HasMaxLength(32000)
+                        .HasColumnType("character varying(32000)");
+
+                    b.Property<Guid>("KnowledgeBaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ReviewComment")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTimeOffset?>("ReviewedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ReviewerId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("TaskType")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EntryId", "Number")
+                        .IsUnique();
+
+                    b.HasIndex("KnowledgeBaseId", "State", "CreatedAt");
+
+                    b.ToTable("EntryRevisions", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.EntryServingTally", b =>
+                {
+                    b.Property<Guid>("ReleaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("Hour")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("KnowledgeBaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("RevisionId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("ReleaseId", "EntryId", "Hour");
+
+                    b.HasIndex("ApplicationId", "Hour");
+
+                    b.HasIndex("RevisionId", "Hour");
+
+                    b.ToTable("EntryServingTallies", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.EvalCase", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<bool?>("ExpectViolation")
+                        .HasColumnType("boolean");
+
+                    b.PrimitiveCollection<List<Guid>>("ExpectedEntryIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]");
+
+                    b.Property<string>("ExpectedText")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("KnowledgeBaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Output")
+                        .HasMaxLength(32000)
+                        .HasColumnType("character varying(32000)");
+
+                    b.Property<string>("Query")
+                        .HasMaxLength(32000)
+                        .HasColumnType("character varying(32000)");
+
+                    b.Property<long?>("SourceCaseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TaskType")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KnowledgeBaseId", "ArchivedAt");
+
+                    b.ToTable("EvalCases", (string)null);
+                });
+
             modelBuilder.Entity("FeedbackConsole.Core.Domain.FailureMode", b =>
                 {
                     b.Property<int>("Id")
@@ -590,6 +814,150 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                     b.HasIndex("FailureModeId");
 
                     b.ToTable("FailureModeRules", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.GateCaseResult", b =>
+                {
+                    b.Property<Guid>("GateRunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("EvalCaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("BaselinePassed")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("BaselineRank")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("CandidatePassed")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("CandidateRank")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<bool>("IsFix")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("IsRegression")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("GateRunId", "EvalCaseId");
+
+                    b.ToTable("GateCaseResults", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.GateCorrectionResult", b =>
+                {
+                    b.Property<Guid>("GateRunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("RevisionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<bool>("Fixed")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("GateRunId", "RevisionId", "CaseId");
+
+                    b.ToTable("GateCorrectionResults", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.GateRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<double?>("BaselineMrr")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("BaselinePassRate")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("BaselineRecallAtK")
+                        .HasColumnType("double precision");
+
+                    b.Property<Guid?>("BaselineReleaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<double?>("CandidateMrr")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("CandidatePassRate")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("CandidateRecallAtK")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("CompletedCases")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("FailureReasons")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int>("FixCount")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("K")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("KnowledgeBaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool?>("Passed")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("RegressionCount")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("ReleaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StartedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int>("TotalCases")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("UnfixedCorrectionCount")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReleaseId", "StartedAt");
+
+                    b.ToTable("GateRuns", (string)null);
                 });
 
             modelBuilder.Entity("FeedbackConsole.Core.Domain.Interaction", b =>
@@ -702,6 +1070,236 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                     b.HasIndex("ApplicationId", "ConversationId", "OccurredAt");
 
                     b.ToTable("Interactions", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.KnowledgeBase", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int>("GateK")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid?>("LiveReleaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("MaxRegressions")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("MinMrr")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("MinPassRate")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("MinRecallAtK")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid?>("ShadowReleaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApplicationId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("KnowledgeBases", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.KnowledgeEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ApprovedRevisionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<bool>("IsRetired")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("KnowledgeBaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("LatestRevisionNumber")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KnowledgeBaseId", "UpdatedAt");
+
+                    b.ToTable("KnowledgeEntries", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.Release", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("AddedCount")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("BaseReleaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("ChangedCount")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("EntryCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Gate")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("KnowledgeBaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("LatestGateRunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("LiveAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("OverriddenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("OverriddenById")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("OverrideReason")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int>("RetiredCount")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("ShadowAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KnowledgeBaseId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("Releases", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.ReleaseEntry", b =>
+                {
+                    b.Property<Guid>("ReleaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("RevisionId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("ReleaseId", "EntryId");
+
+                    b.HasIndex("RevisionId");
+
+                    b.ToTable("ReleaseEntries", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.RevisionSource", b =>
+                {
+                    b.Property<Guid>("RevisionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("SignalId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("RevisionId", "CaseId");
+
+                    b.HasIndex("CaseId");
+
+                    b.ToTable("RevisionSources", (string)null);
                 });
 
             modelBuilder.Entity("FeedbackConsole.Core.Domain.SavedView", b =>
@@ -1085,6 +1683,24 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                     b.Navigation("FailureMode");
                 });
 
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.EntryRevision", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.KnowledgeEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.EvalCase", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.KnowledgeBase", null)
+                        .WithMany()
+                        .HasForeignKey("KnowledgeBaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("FeedbackConsole.Core.Domain.FailureMode", b =>
                 {
                     b.HasOne("FeedbackConsole.Core.Domain.FailureMode", "Parent")
@@ -1106,11 +1722,89 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                     b.Navigation("FailureMode");
                 });
 
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.GateCaseResult", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.GateRun", null)
+                        .WithMany()
+                        .HasForeignKey("GateRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.GateCorrectionResult", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.GateRun", null)
+                        .WithMany()
+                        .HasForeignKey("GateRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.GateRun", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.Release", null)
+                        .WithMany()
+                        .HasForeignKey("ReleaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("FeedbackConsole.Core.Domain.Interaction", b =>
                 {
                     b.HasOne("FeedbackConsole.Core.Domain.Application", null)
                         .WithMany()
                         .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.KnowledgeBase", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.Application", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.KnowledgeEntry", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.KnowledgeBase", null)
+                        .WithMany()
+                        .HasForeignKey("KnowledgeBaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.Release", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.KnowledgeBase", null)
+                        .WithMany()
+                        .HasForeignKey("KnowledgeBaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.ReleaseEntry", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.Release", null)
+                        .WithMany()
+                        .HasForeignKey("ReleaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.RevisionSource", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("FeedbackConsole.Core.Domain.EntryRevision", null)
+                        .WithMany("Sources")
+                        .HasForeignKey("RevisionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -1248,6 +1942,11 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
             modelBuilder.Entity("FeedbackConsole.Core.Domain.Case", b =>
                 {
                     b.Navigation("FailureModes");
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.EntryRevision", b =>
+                {
+                    b.Navigation("Sources");
                 });
 
             modelBuilder.Entity("FeedbackConsole.Core.Domain.FailureMode", b =>

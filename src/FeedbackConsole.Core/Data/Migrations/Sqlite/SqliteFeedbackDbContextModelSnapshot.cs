@@ -489,6 +489,228 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                     b.ToTable("CaseFailureModes", (string)null);
                 });
 
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.DomainEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ApplicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OccurredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasMaxLength(16000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ProcessedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProcessedAt", "Id");
+
+                    b.ToTable("DomainEvents", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.EntryRevision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AuthorId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("BasedOnRevisionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Change")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasMaxLength(32000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FailureModeKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GuardMessage")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GuardType")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Input")
+                        .HasMaxLength(32000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("KnowledgeBaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReviewComment")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ReviewedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReviewerId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TaskType")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EntryId", "Number")
+                        .IsUnique();
+
+                    b.HasIndex("KnowledgeBaseId", "State", "CreatedAt");
+
+                    b.ToTable("EntryRevisions", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.EntryServingTally", b =>
+                {
+                    b.Property<Guid>("ReleaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Hour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("KnowledgeBaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RevisionId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ReleaseId", "EntryId", "Hour");
+
+                    b.HasIndex("ApplicationId", "Hour");
+
+                    b.HasIndex("RevisionId", "Hour");
+
+                    b.ToTable("EntryServingTallies", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.EvalCase", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ArchivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool?>("ExpectViolation")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("ExpectedEntryIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExpectedText")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("KnowledgeBaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Output")
+                        .HasMaxLength(32000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Query")
+                        .HasMaxLength(32000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SourceCaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TaskType")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KnowledgeBaseId", "ArchivedAt");
+
+                    b.ToTable("EvalCases", (string)null);
+                });
+
             modelBuilder.Entity("FeedbackConsole.Core.Domain.FailureMode", b =>
                 {
                     b.Property<int>("Id")
@@ -576,6 +798,150 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                     b.HasIndex("FailureModeId");
 
                     b.ToTable("FailureModeRules", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.GateCaseResult", b =>
+                {
+                    b.Property<Guid>("GateRunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EvalCaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("BaselinePassed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("BaselineRank")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("CandidatePassed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("CandidateRank")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsFix")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsRegression")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("GateRunId", "EvalCaseId");
+
+                    b.ToTable("GateCaseResults", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.GateCorrectionResult", b =>
+                {
+                    b.Property<Guid>("GateRunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RevisionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Fixed")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("GateRunId", "RevisionId", "CaseId");
+
+                    b.ToTable("GateCorrectionResults", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.GateRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("BaselineMrr")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("BaselinePassRate")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("BaselineRecallAtK")
+                        .HasColumnType("REAL");
+
+                    b.Property<Guid?>("BaselineReleaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("CandidateMrr")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("CandidatePassRate")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("CandidateRecallAtK")
+                        .HasColumnType("REAL");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CompletedCases")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FailureReasons")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FixCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("K")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("KnowledgeBaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool?>("Passed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RegressionCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ReleaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StartedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TotalCases")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UnfixedCorrectionCount")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReleaseId", "StartedAt");
+
+                    b.ToTable("GateRuns", (string)null);
                 });
 
             modelBuilder.Entity("FeedbackConsole.Core.Domain.Interaction", b =>
@@ -686,6 +1052,236 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                     b.HasIndex("ApplicationId", "ConversationId", "OccurredAt");
 
                     b.ToTable("Interactions", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.KnowledgeBase", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ArchivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("GateK")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("LiveReleaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MaxRegressions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("MinMrr")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("MinPassRate")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("MinRecallAtK")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ShadowReleaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApplicationId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("KnowledgeBases", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.KnowledgeEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ApprovedRevisionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsRetired")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("KnowledgeBaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LatestRevisionNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KnowledgeBaseId", "UpdatedAt");
+
+                    b.ToTable("KnowledgeEntries", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.Release", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("AddedCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("BaseReleaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ChangedCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EntryCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Gate")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("KnowledgeBaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("LatestGateRunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LiveAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("OverriddenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OverriddenById")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OverrideReason")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RetiredCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ShadowAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KnowledgeBaseId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("Releases", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.ReleaseEntry", b =>
+                {
+                    b.Property<Guid>("ReleaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RevisionId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ReleaseId", "EntryId");
+
+                    b.HasIndex("RevisionId");
+
+                    b.ToTable("ReleaseEntries", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.RevisionSource", b =>
+                {
+                    b.Property<Guid>("RevisionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SignalId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("RevisionId", "CaseId");
+
+                    b.HasIndex("CaseId");
+
+                    b.ToTable("RevisionSources", (string)null);
                 });
 
             modelBuilder.Entity("FeedbackConsole.Core.Domain.SavedView", b =>
@@ -1061,6 +1657,24 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                     b.Navigation("FailureMode");
                 });
 
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.EntryRevision", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.KnowledgeEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.EvalCase", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.KnowledgeBase", null)
+                        .WithMany()
+                        .HasForeignKey("KnowledgeBaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("FeedbackConsole.Core.Domain.FailureMode", b =>
                 {
                     b.HasOne("FeedbackConsole.Core.Domain.FailureMode", "Parent")
@@ -1082,11 +1696,89 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                     b.Navigation("FailureMode");
                 });
 
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.GateCaseResult", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.GateRun", null)
+                        .WithMany()
+                        .HasForeignKey("GateRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.GateCorrectionResult", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.GateRun", null)
+                        .WithMany()
+                        .HasForeignKey("GateRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.GateRun", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.Release", null)
+                        .WithMany()
+                        .HasForeignKey("ReleaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("FeedbackConsole.Core.Domain.Interaction", b =>
                 {
                     b.HasOne("FeedbackConsole.Core.Domain.Application", null)
                         .WithMany()
                         .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.KnowledgeBase", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.Application", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.KnowledgeEntry", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.KnowledgeBase", null)
+                        .WithMany()
+                        .HasForeignKey("KnowledgeBaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.Release", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.KnowledgeBase", null)
+                        .WithMany()
+                        .HasForeignKey("KnowledgeBaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.ReleaseEntry", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.Release", null)
+                        .WithMany()
+                        .HasForeignKey("ReleaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.RevisionSource", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("FeedbackConsole.Core.Domain.EntryRevision", null)
+                        .WithMany("Sources")
+                        .HasForeignKey("RevisionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -1224,6 +1916,11 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
             modelBuilder.Entity("FeedbackConsole.Core.Domain.Case", b =>
                 {
                     b.Navigation("FailureModes");
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.EntryRevision", b =>
+                {
+                    b.Navigation("Sources");
                 });
 
             modelBuilder.Entity("FeedbackConsole.Core.Domain.FailureMode", b =>
