@@ -73,4 +73,17 @@ triage.SetAction(async (parse, cancellationToken) =>
 });
 root.Subcommands.Add(triage);
 
+var docs = new Option<int>("--docs") { Description = "Entries in the release", DefaultValueFactory = _ => 100_000 };
+var queries = new Option<int>("--queries") { Description = "Timed searches per run (1 client, then N clients)", DefaultValueFactory = _ => 20_000 };
+var clients = new Option<int>("--clients") { Description = "Concurrent clients (threads, closed loop)", DefaultValueFactory = _ => 32 };
+var cases = new Option<int>("--cases") { Description = "Eval cases of the gate run", DefaultValueFactory = _ => 1_000 };
+var gateRepetitions = new Option<int>("--gate-repetitions") { Description = "Timed gate runs (the median is reported)", DefaultValueFactory = _ => 5 };
+var retrieval = new Command("retrieval", "Retrieval speed (issue 5): the in-memory BM25 index of a 100k-entry release — build, memory, search latency alone and with 32 clients — and a gate run of 1,000 eval cases, in process.")
+{
+    docs, queries, clients, cases, gateRepetitions,
+};
+retrieval.SetAction(parse => RetrievalBench.Run(new RetrievalBenchSettings(
+    parse.GetValue(docs), parse.GetValue(queries), parse.GetValue(clients), parse.GetValue(cases), parse.GetValue(gateRepetitions))));
+root.Subcommands.Add(retrieval);
+
 return await root.Parse(args).InvokeAsync();
