@@ -101,6 +101,8 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<FeedbackConsole.Core.Features.Audit.VerifyAuditChain>();
         services.AddScoped<FeedbackConsole.Core.Features.Audit.GetAuditFilterChoices>();
         FeedbackConsole.Core.Features.Triage.Cases.CaseServices.AddTriageCases(services);
+        FeedbackConsole.Core.Features.Releases.ReleaseServices.AddReleases(services);
+        FeedbackConsole.Core.Features.KnowledgeBases.KnowledgeBaseServices.AddKnowledgeBases(services);
 
         services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: ["ready"]);
         return services;

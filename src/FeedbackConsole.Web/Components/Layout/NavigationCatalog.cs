@@ -25,6 +25,8 @@ internal static class NavigationCatalog
         new("Home", Icons.Material.Outlined.SpaceDashboard, typeof(Pages.Home), ""),
         new("Triage queue", Icons.Material.Outlined.Inbox, typeof(Pages.Triage.Queue), "Triage"),
         new("Clusters", Icons.Material.Outlined.Workspaces, typeof(Pages.Triage.Clusters), "Triage"),
+        new("Knowledge bases", Icons.Material.Outlined.MenuBook, typeof(Pages.KnowledgeBases.KnowledgeBaseList), "Learning"),
+        new("Approvals", Icons.Material.Outlined.FactCheck, typeof(Pages.KnowledgeBases.Approvals), "Learning"),
         new("Applications", Icons.Material.Outlined.Hub, typeof(Pages.Admin.Applications), "Administration"),
         new("Users", Icons.Material.Outlined.People, typeof(Pages.Admin.Users), "Administration"),
         new("Failure taxonomy", Icons.Material.Outlined.AccountTree, typeof(Pages.Admin.Taxonomy), "Administration"),
