@@ -144,6 +144,18 @@ public sealed class TriageQueueScenarioTests(BrowserFixture browser)
         await queue.NextCaseButton.ClickAsync();
         await Expect(session.Page).ToHaveURLAsync(new Regex($"/cases/{ids[3]}\\?q=role%3Dcustomer%26task%3Dbilling$", RegexOptions.None, TimeSpan.FromSeconds(1)));
         Assert.Empty(session.PageErrors);
+
+        // On a phone the rows become cards and the filters, tabs and pager still fit the width.
+        await using var phone = await browser.NewSessionAsync(app, width: 390, height: 844);
+        var phoneLogin = new LoginPage(phone);
+        await phoneLogin.GotoAsync();
+        await phoneLogin.SignInAsync(ReviewerEmail, ReviewerPassword);
+        var phoneQueue = new TriageQueuePage(phone);
+        await phoneQueue.GotoAsync();
+        await Expect(phoneQueue.CaseRows).ToHaveCountAsync(5);
+        Assert.Equal(390, await phone.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth"));
+        await phone.ScreenshotAsync($"triage-queue-{provider}-390");
+        Assert.Empty(phone.PageErrors);
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
