@@ -56,7 +56,26 @@ public sealed class QueryQueue(IDbContextFactory<FeedbackDbContext> contexts, Ti
 
         var counted = QueueQuery.Apply(db.Cases.AsNoTracking(), db, filter, userId, now, modeIds, includeStatus: false);
         Dictionary<CaseStatus, int> counts;
-        if (db is SqliteFeedbackDbContext && IsNarrowed(filter))
+        if (!HasConditions(filter with { ApplicationId = null }))
+        {
+            // Nothing but an application: the counts the database keeps (see CaseStatusCounts).
+            counts = await CaseStatusCounts.ReadAsync(db, filter.ApplicationId, cancellationToken);
+        }
+        else if (filter.ApplicationId is null && filter.FailureMode is not null && !HasConditions(filter with { FailureMode = null }))
+        {
+            // Only a failure mode: each mode row carries its case's status (kept by triggers), so one index counts.
+            var modeRows = modeIds.Length == 1
+                ? db.CaseFailureModes.Where(m => m.FailureModeId == modeIds[0])
+                : db.CaseFailureModes.Where(m => modeIds.Contains(m.FailureModeId));
+            counts = modeIds.Length == 0
+                ? []
+                : (await modeRows.GroupBy(m => m.CaseStatus)
+                        .Select(g => new { Status = g.Key, Count = modeIds.Length == 1 ? g.Count() : g.Select(m => m.CaseId).Distinct().Count() })
+                        .ToListAsync(cancellationToken))
+                    .Where(c => c.Count > 0)
+                    .ToDictionary(c => c.Status, c => c.Count);
+        }
+        else if (db is SqliteFeedbackDbContext && IsNarrowed(filter))
         {
             // A narrowing filter has an index of its own, but a GROUP BY Status tempts SQLite into walking the
             // whole (Status, Priority) index to avoid a sort (250k cases: ~400 ms). Reading the statuses of the
@@ -155,6 +174,12 @@ public sealed class QueryQueue(IDbContextFactory<FeedbackDbContext> contexts, Ti
         }).ToList();
         return new Result(rows, total, counts, now);
     }
+
+    /// <summary>Whether the filter has any condition besides its status part (and paging and order).</summary>
+    private static bool HasConditions(QueueFilter filter) =>
+        filter.ApplicationId is not null || filter.FailureMode is not null || filter.Kind is not null || filter.Flag is not null
+        || filter.Role is not null || filter.TaskType is not null || filter.ModelVersion is not null || filter.From is not null || filter.To is not null
+        || filter.Assignee is not AssigneeScope.Anyone || filter.ClusterId is not null || !string.IsNullOrWhiteSpace(filter.Text);
 
     /// <summary>Whether the filter narrows the cases through an index of its own (beyond application and status).</summary>
     private static bool IsNarrowed(QueueFilter filter) =>
