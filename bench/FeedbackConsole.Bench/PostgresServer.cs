@@ -94,10 +94,17 @@ internal sealed class PostgresServer : IAsyncDisposable
         _databaseCreated = true;
     }
 
+    /// <summary>Leave the database on an existing server after the run (<c>--keep</c>), to look at its plans.</summary>
+    public bool KeepDatabase { get; set; }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        if (_databaseCreated && _clusterRoot is null)
+        if (KeepDatabase && _databaseCreated && _clusterRoot is null)
+        {
+            Console.WriteLine($"kept the PostgreSQL database {_databaseName}");
+        }
+        else if (_databaseCreated && _clusterRoot is null)
         {
             try
             {

@@ -53,6 +53,7 @@ internal static class TriageBench
                 {
                     await using (server)
                     {
+                        server.KeepDatabase = settings.Keep;
                         await server.CreateDatabaseAsync();
                         results.AddRange(await RunProviderAsync("PostgreSQL", new Dictionary<string, string?>
                         {

@@ -283,6 +283,8 @@ internal static class TriageSeeder
             db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
             await db.Database.ExecuteSqlRawAsync(
                 "UPDATE \"CaseClusters\" SET \"CaseCount\" = (SELECT COUNT(*) FROM \"Cases\" c WHERE c.\"ClusterId\" = \"CaseClusters\".\"Id\"), \"Reach\" = (SELECT COUNT(*) FROM \"Cases\" c WHERE c.\"ClusterId\" = \"CaseClusters\".\"Id\")");
+            // The per-status count deltas the case triggers appended, folded as the app's background folder would.
+            await FeedbackConsole.Core.Features.Triage.Queue.CaseStatusCounts.FoldAsync(db, CancellationToken.None);
             // Planner statistics and PostgreSQL's visibility map, as a running deployment has them (autovacuum; PRAGMA optimize).
             await db.Database.ExecuteSqlRawAsync(db.Database.IsNpgsql() ? "VACUUM ANALYZE" : "ANALYZE");
         }

@@ -51,6 +51,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<EnrichmentPipeline>();
         services.AddSingleton<EnrichmentTrigger>();
         services.AddHostedService<EnrichmentWorker>();
+        services.AddHostedService<FeedbackConsole.Core.Features.Triage.Queue.CaseStatusCountFolder>();
         services.AddSingleton<UserPreferences>();
         services.AddSingleton<GetHomeSummary>();
         services.AddScoped<BootstrapAdmin>();

@@ -31,6 +31,8 @@ public abstract class FeedbackDbContext(DbContextOptions options) : IdentityDbCo
 
     public DbSet<CaseFailureMode> CaseFailureModes => Set<CaseFailureMode>();
 
+    public DbSet<CaseStatusDelta> CaseStatusDeltas => Set<CaseStatusDelta>();
+
     public DbSet<CaseCluster> CaseClusters => Set<CaseCluster>();
 
     public DbSet<CaseClusterBand> CaseClusterBands => Set<CaseClusterBand>();

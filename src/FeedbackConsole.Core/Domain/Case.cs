@@ -191,4 +191,26 @@ public class CaseFailureMode
 
     /// <summary>Best rule weight seen for this mode on this case.</summary>
     public double Score { get; set; }
+
+    /// <summary>
+    /// A copy of the case's status, kept by database triggers (never written by the app), so the queue counts a
+    /// failure mode's cases per status from one index.
+    /// </summary>
+    public CaseStatus CaseStatus { get; set; }
+}
+
+/// <summary>
+/// +1 / −1 for an application's cases in a status, appended by database triggers whenever a case is created,
+/// changes status or is deleted; <see cref="Features.Triage.Queue.CaseStatusCounts"/> folds them now and then. The
+/// queue's counts per status are their sum: a few hundred rows instead of a count over every case.
+/// </summary>
+public class CaseStatusDelta
+{
+    public long Id { get; set; }
+
+    public Guid ApplicationId { get; set; }
+
+    public CaseStatus Status { get; set; }
+
+    public int Delta { get; set; }
 }

@@ -23,6 +23,12 @@ public sealed class TriageQueuePage(BrowserSession session)
 
     public ILocator Row(long caseId) => Page.GetByRole(AriaRole.Row).Filter(new() { Has = Page.GetByRole(AriaRole.Checkbox, new() { Name = $"Select case {caseId}", Exact = true }) });
 
+    public ILocator SelectCheckbox(long caseId) => Page.GetByRole(AriaRole.Checkbox, new() { Name = $"Select case {caseId}", Exact = true });
+
+    public ILocator BulkBar => Page.GetByRole(AriaRole.Toolbar, new() { Name = "Bulk actions" });
+
+    public ILocator Snackbar => Page.Locator(".mud-snackbar").Last;
+
     public ILocator HighlightedRow => Page.Locator("tr.fc-row-highlighted");
 
     public ILocator StatusTabs => Page.GetByRole(AriaRole.Navigation, new() { Name = "Cases by status" });

@@ -1,11 +1,14 @@
 using System.Text.RegularExpressions;
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Features.Triage.Cases;
+using FeedbackConsole.Core.Features.Triage.Claims;
 using FeedbackConsole.E2E.Infrastructure;
 using FeedbackConsole.E2E.Pages;
 using FeedbackConsole.Tests.Shared;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace FeedbackConsole.E2E.Scenarios;
@@ -140,6 +143,77 @@ public sealed class TriageQueueScenarioTests(BrowserFixture browser)
         await Expect(queue.Row(ids[0])).ToContainTextAsync("You");
         await queue.NextCaseButton.ClickAsync();
         await Expect(session.Page).ToHaveURLAsync(new Regex($"/cases/{ids[3]}\\?q=role%3Dcustomer%26task%3Dbilling$", RegexOptions.None, TimeSpan.FromSeconds(1)));
+        Assert.Empty(session.PageErrors);
+
+        // On a phone the rows become cards and the filters, tabs and pager still fit the width.
+        await using var phone = await browser.NewSessionAsync(app, width: 390, height: 844);
+        var phoneLogin = new LoginPage(phone);
+        await phoneLogin.GotoAsync();
+        await phoneLogin.SignInAsync(ReviewerEmail, ReviewerPassword);
+        var phoneQueue = new TriageQueuePage(phone);
+        await phoneQueue.GotoAsync();
+        await Expect(phoneQueue.CaseRows).ToHaveCountAsync(5);
+        Assert.Equal(390, await phone.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth"));
+        await phone.ScreenshotAsync($"triage-queue-{provider}-390");
+        Assert.Empty(phone.PageErrors);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Queue_BulkLabelAndDismiss_ThenShowsAnotherReviewersClaimAndDismissalWithoutReload(string provider)
+    {
+        const string leadEmail = "lena.lead@example.test";
+        const string otherEmail = "omar.other@example.test";
+        await using var app = await ConsoleServer.StartAsync(provider);
+        await app.Factory.CreateUserAsync(leadEmail, ReviewerPassword, Roles.Lead);
+        var other = await app.Factory.CreateUserAsync(otherEmail, ReviewerPassword, Roles.Reviewer);
+        var ids = await SeedAsync(app);
+        await using var session = await browser.NewSessionAsync(app, width: 1280, height: 800);
+        var login = new LoginPage(session);
+        await login.GotoAsync();
+        await login.SignInAsync(leadEmail, ReviewerPassword);
+        var queue = new TriageQueuePage(session);
+        await queue.GotoAsync();
+        await Expect(queue.CaseRows).ToHaveCountAsync(5);
+
+        // Select two rows: the bulk bar counts them; label both at once.
+        await queue.SelectCheckbox(ids[2]).CheckAsync();
+        await queue.SelectCheckbox(ids[4]).CheckAsync();
+        await Expect(queue.BulkBar).ToContainTextAsync("2 cases selected");
+        await session.ScreenshotAsync($"triage-queue-{provider}-bulk-1280", fullPage: false);
+        await queue.BulkBar.GetByRole(AriaRole.Button, new() { Name = "Label" }).ClickAsync();
+        await session.Page.GetByRole(AriaRole.Menuitem).Filter(new() { HasText = "instructions.ignored" }).ClickAsync();
+        await Expect(queue.Snackbar).ToContainTextAsync("Labeled 2 cases");
+        await Expect(queue.BulkBar).ToHaveCountAsync(0);
+        await using (var db = await app.Factory.Services.GetRequiredService<IDbContextFactory<FeedbackDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken))
+        {
+            var labeled = await db.Cases.AsNoTracking().Where(c => c.Id == ids[2] || c.Id == ids[4]).Select(c => c.Status).ToListAsync(TestContext.Current.CancellationToken);
+            Assert.All(labeled, status => Assert.Equal(CaseStatus.Labeled, status));
+        }
+
+        // Dismiss one with a reason the end user may read: it leaves the open queue.
+        await queue.SelectCheckbox(ids[4]).CheckAsync();
+        await queue.BulkBar.GetByRole(AriaRole.Button, new() { Name = "Dismiss…" }).ClickAsync();
+        var dialog = session.Page.GetByRole(AriaRole.Dialog, new() { Name = "Dismiss 1 case" });
+        await dialog.GetByLabel("Reason for the end user").FillAsync("This is how goodwill credits work; the answer was right.");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Dismiss", Exact = true }).ClickAsync();
+        await Expect(queue.Snackbar).ToContainTextAsync("Dismissed 1 case");
+        await Expect(queue.CaseRows).ToHaveCountAsync(4);
+        await Expect(queue.StatusTabs).ToContainTextAsync("Open 4");
+
+        // Another reviewer claims one case and dismisses another elsewhere: the open page shows both, no reload.
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var claim = await scope.ServiceProvider.GetRequiredService<ClaimCase>().HandleAsync(ids[1], other.Id, TestContext.Current.CancellationToken);
+            Assert.True(claim.Succeeded, claim.Error);
+            var dismissed = await scope.ServiceProvider.GetRequiredService<BulkDismiss>()
+                .HandleAsync([ids[3]], "The card number is never sent in chat, by design.", other.Id, TestContext.Current.CancellationToken);
+            Assert.True(dismissed.Succeeded, dismissed.Error);
+        }
+
+        await Expect(queue.Row(ids[1])).ToContainTextAsync(other.DisplayName);
+        await Expect(queue.Row(ids[3])).ToHaveCountAsync(0);
+        await Expect(queue.StatusTabs).ToContainTextAsync("Open 3");
+        await session.ScreenshotAsync($"triage-queue-{provider}-live-1280", fullPage: false);
         Assert.Empty(session.PageErrors);
     }
 }

@@ -1,5 +1,6 @@
 using FeedbackConsole.Core.Domain;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace FeedbackConsole.Core.Data.Configurations;
@@ -37,7 +38,14 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
 {
     public void Configure(EntityTypeBuilder<Case> builder)
     {
-        builder.ToTable("Cases");
+        // Triggers (migration CaseStatusCounts) keep the per-status counts; declared so EF writes around them.
+        builder.ToTable("Cases", t =>
+        {
+            t.HasTrigger("TR_Cases_StatusCount");
+            t.HasTrigger("TR_Cases_StatusCount_Insert");
+            t.HasTrigger("TR_Cases_StatusCount_Update");
+            t.HasTrigger("TR_Cases_StatusCount_Delete");
+        });
         builder.HasKey(c => c.Id);
         builder.Property(c => c.Status).HasConversion<string>().HasMaxLength(30);
         builder.Property(c => c.HighestFlag).HasConversion<string>().HasMaxLength(20);
@@ -79,12 +87,26 @@ internal sealed class CaseFailureModeConfiguration : IEntityTypeConfiguration<Ca
 {
     public void Configure(EntityTypeBuilder<CaseFailureMode> builder)
     {
-        builder.ToTable("CaseFailureModes");
+        builder.ToTable("CaseFailureModes", t => t.HasTrigger("TR_CaseFailureModes_CaseStatus"));
         builder.HasKey(m => new { m.CaseId, m.FailureModeId });
-        // The queue's failure-mode filter: the cases that have a mode, from the index alone.
-        builder.HasIndex(m => new { m.FailureModeId, m.CaseId });
+        // The queue's failure-mode filter: the cases that have a mode, and how many per status, from the index alone.
+        builder.HasIndex(m => new { m.FailureModeId, m.CaseStatus, m.CaseId });
         builder.Property(m => m.Reason).HasMaxLength(500);
+        // Maintained by triggers (migration CaseStatusCounts): the app neither inserts nor updates it.
+        builder.Property(m => m.CaseStatus).HasConversion<string>().HasMaxLength(30).HasDefaultValue(CaseStatus.New).ValueGeneratedOnAdd();
+        builder.Property(m => m.CaseStatus).Metadata.SetBeforeSaveBehavior(PropertySaveBehavior.Ignore);
+        builder.Property(m => m.CaseStatus).Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
         builder.HasOne(m => m.FailureMode).WithMany().HasForeignKey(m => m.FailureModeId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class CaseStatusDeltaConfiguration : IEntityTypeConfiguration<CaseStatusDelta>
+{
+    public void Configure(EntityTypeBuilder<CaseStatusDelta> builder)
+    {
+        builder.ToTable("CaseStatusDeltas");
+        builder.HasKey(d => d.Id);
+        builder.Property(d => d.Status).HasConversion<string>().HasMaxLength(30);
     }
 }
 

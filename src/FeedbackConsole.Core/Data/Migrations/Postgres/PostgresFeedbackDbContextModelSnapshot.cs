@@ -406,7 +406,16 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
 
                     b.HasIndex("UserRole", "TaskType", "Status", "Priority");
 
-                    b.ToTable("Cases", (string)null);
+                    b.ToTable("Cases", null, t =>
+                        {
+                            t.HasTrigger("TR_Cases_StatusCount");
+
+                            t.HasTrigger("TR_Cases_StatusCount_Delete");
+
+                            t.HasTrigger("TR_Cases_StatusCount_Insert");
+
+                            t.HasTrigger("TR_Cases_StatusCount_Update");
+                        });
                 });
 
             modelBuilder.Entity("FeedbackConsole.Core.Domain.CaseCluster", b =>
@@ -478,6 +487,13 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                     b.Property<int>("FailureModeId")
                         .HasColumnType("integer");
 
+                    b.Property<string>("CaseStatus")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasDefaultValue("New");
+
                     b.Property<bool>("Confirmed")
                         .HasColumnType("boolean");
 
@@ -494,9 +510,36 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
 
                     b.HasKey("CaseId", "FailureModeId");
 
-                    b.HasIndex("FailureModeId", "CaseId");
+                    b.HasIndex("FailureModeId", "CaseStatus", "CaseId");
 
-                    b.ToTable("CaseFailureModes", (string)null);
+                    b.ToTable("CaseFailureModes", null, t =>
+                        {
+                            t.HasTrigger("TR_CaseFailureModes_CaseStatus");
+                        });
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.CaseStatusDelta", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Delta")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("CaseStatusDeltas", (string)null);
                 });
 
             modelBuilder.Entity("FeedbackConsole.Core.Domain.DomainEvent", b =>

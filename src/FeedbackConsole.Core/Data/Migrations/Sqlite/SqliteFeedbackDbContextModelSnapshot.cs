@@ -398,7 +398,16 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("UserRole", "TaskType", "Status", "Priority");
 
-                    b.ToTable("Cases", (string)null);
+                    b.ToTable("Cases", null, t =>
+                        {
+                            t.HasTrigger("TR_Cases_StatusCount");
+
+                            t.HasTrigger("TR_Cases_StatusCount_Delete");
+
+                            t.HasTrigger("TR_Cases_StatusCount_Insert");
+
+                            t.HasTrigger("TR_Cases_StatusCount_Update");
+                        });
                 });
 
             modelBuilder.Entity("FeedbackConsole.Core.Domain.CaseCluster", b =>
@@ -468,6 +477,13 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                     b.Property<int>("FailureModeId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CaseStatus")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("New");
+
                     b.Property<bool>("Confirmed")
                         .HasColumnType("INTEGER");
 
@@ -484,9 +500,34 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
 
                     b.HasKey("CaseId", "FailureModeId");
 
-                    b.HasIndex("FailureModeId", "CaseId");
+                    b.HasIndex("FailureModeId", "CaseStatus", "CaseId");
 
-                    b.ToTable("CaseFailureModes", (string)null);
+                    b.ToTable("CaseFailureModes", null, t =>
+                        {
+                            t.HasTrigger("TR_CaseFailureModes_CaseStatus");
+                        });
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.CaseStatusDelta", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Delta")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("CaseStatusDeltas", (string)null);
                 });
 
             modelBuilder.Entity("FeedbackConsole.Core.Domain.DomainEvent", b =>

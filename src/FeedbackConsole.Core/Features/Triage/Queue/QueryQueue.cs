@@ -45,6 +45,9 @@ public sealed class QueryQueue(IDbContextFactory<FeedbackDbContext> contexts, Ti
     /// <summary>The page, the total for the filter, and counts per status for the filter without its status part.</summary>
     public sealed record Result(IReadOnlyList<Row> Rows, int Total, IReadOnlyDictionary<CaseStatus, int> CountsByStatus, DateTimeOffset Now);
 
+    /// <summary>Up to this many matches, a page is chosen by sorting the matches' keys here (see <see cref="HandleAsync"/>).</summary>
+    internal int SmallMatch { get; init; } = 5_000;
+
     public async Task<Result> HandleAsync(QueueFilter filter, string userId, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
@@ -53,7 +56,26 @@ public sealed class QueryQueue(IDbContextFactory<FeedbackDbContext> contexts, Ti
 
         var counted = QueueQuery.Apply(db.Cases.AsNoTracking(), db, filter, userId, now, modeIds, includeStatus: false);
         Dictionary<CaseStatus, int> counts;
-        if (db is SqliteFeedbackDbContext && IsNarrowed(filter))
+        if (!HasConditions(filter with { ApplicationId = null }))
+        {
+            // Nothing but an application: the counts the database keeps (see CaseStatusCounts).
+            counts = await CaseStatusCounts.ReadAsync(db, filter.ApplicationId, cancellationToken);
+        }
+        else if (filter.ApplicationId is null && filter.FailureMode is not null && !HasConditions(filter with { FailureMode = null }))
+        {
+            // Only a failure mode: each mode row carries its case's status (kept by triggers), so one index counts.
+            var modeRows = modeIds.Length == 1
+                ? db.CaseFailureModes.Where(m => m.FailureModeId == modeIds[0])
+                : db.CaseFailureModes.Where(m => modeIds.Contains(m.FailureModeId));
+            counts = modeIds.Length == 0
+                ? []
+                : (await modeRows.GroupBy(m => m.CaseStatus)
+                        .Select(g => new { Status = g.Key, Count = modeIds.Length == 1 ? g.Count() : g.Select(m => m.CaseId).Distinct().Count() })
+                        .ToListAsync(cancellationToken))
+                    .Where(c => c.Count > 0)
+                    .ToDictionary(c => c.Status, c => c.Count);
+        }
+        else if (db is SqliteFeedbackDbContext && IsNarrowed(filter))
         {
             // A narrowing filter has an index of its own, but a GROUP BY Status tempts SQLite into walking the
             // whole (Status, Priority) index to avoid a sort (250k cases: ~400 ms). Reading the statuses of the
@@ -81,9 +103,26 @@ public sealed class QueryQueue(IDbContextFactory<FeedbackDbContext> contexts, Ti
             return new Result([], total, counts, now);
         }
 
-        var cases = await QueueQuery.Order(QueueQuery.Apply(db.Cases.AsNoTracking(), db, filter, userId, now, modeIds), filter.Sort, filter.Descending)
-            .Skip(skip)
-            .Take(pageSize)
+        IQueryable<Case> page;
+        if (total <= SmallMatch && IsNarrowed(filter))
+        {
+            // Few matches: read them through the filter's own index and sort their keys here. Left to itself, a
+            // database may walk the whole priority index looking for a page of rare matches (SQLite: ~2 s for a
+            // handful of cases among 250k).
+            var keys = await QueueQuery.Apply(db.Cases.AsNoTracking(), db, filter, userId, now, modeIds)
+                .Select(c => new Case { Id = c.Id, Priority = c.Priority, CreatedAt = c.CreatedAt, SignalCount = c.SignalCount, Reach = c.Reach })
+                .ToListAsync(cancellationToken);
+            var pageIds = QueueQuery.Order(keys.AsQueryable(), filter.Sort, filter.Descending).Skip(skip).Take(pageSize).Select(c => c.Id).ToArray();
+            page = db.Cases.AsNoTracking().Where(c => pageIds.Contains(c.Id));
+        }
+        else
+        {
+            page = QueueQuery.Order(QueueQuery.Apply(db.Cases.AsNoTracking(), db, filter, userId, now, modeIds, modeAsProbe: true), filter.Sort, filter.Descending)
+                .Skip(skip)
+                .Take(pageSize);
+        }
+
+        var unordered = await page
             .Select(c => new
             {
                 c.Id, c.Priority, c.Status, c.ApplicationId, c.ThumbsUp, c.ThumbsDown, c.LowestRating, c.HighestFlag, c.HasCorrection,
@@ -91,6 +130,11 @@ public sealed class QueryQueue(IDbContextFactory<FeedbackDbContext> contexts, Ti
                 c.AssigneeId, c.LeaseExpiresAt,
             })
             .ToListAsync(cancellationToken);
+        // The page in the filter's order (an id list comes back in any order).
+        var byId = unordered.ToDictionary(c => c.Id);
+        var cases = QueueQuery.Order(unordered.Select(c => new Case { Id = c.Id, Priority = c.Priority, CreatedAt = c.CreatedAt, SignalCount = c.SignalCount, Reach = c.Reach }).AsQueryable(), filter.Sort, filter.Descending)
+            .Select(k => byId[k.Id])
+            .ToList();
         if (cases.Count == 0)
         {
             return new Result([], total, counts, now);
@@ -130,6 +174,12 @@ public sealed class QueryQueue(IDbContextFactory<FeedbackDbContext> contexts, Ti
         }).ToList();
         return new Result(rows, total, counts, now);
     }
+
+    /// <summary>Whether the filter has any condition besides its status part (and paging and order).</summary>
+    private static bool HasConditions(QueueFilter filter) =>
+        filter.ApplicationId is not null || filter.FailureMode is not null || filter.Kind is not null || filter.Flag is not null
+        || filter.Role is not null || filter.TaskType is not null || filter.ModelVersion is not null || filter.From is not null || filter.To is not null
+        || filter.Assignee is not AssigneeScope.Anyone || filter.ClusterId is not null || !string.IsNullOrWhiteSpace(filter.Text);
 
     /// <summary>Whether the filter narrows the cases through an index of its own (beyond application and status).</summary>
     private static bool IsNarrowed(QueueFilter filter) =>

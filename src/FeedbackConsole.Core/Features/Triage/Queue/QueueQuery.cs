@@ -48,7 +48,8 @@ internal static class QueueQuery
         string userId,
         DateTimeOffset now,
         int[] modeIds,
-        bool includeStatus = true)
+        bool includeStatus = true,
+        bool modeAsProbe = false)
     {
         if (filter.ApplicationId is { } app)
         {
@@ -66,12 +67,27 @@ internal static class QueueQuery
         if (filter.FailureMode is not null)
         {
             // An unknown key matches nothing rather than everything.
-            // "Id IN (cases with the mode)": the databases start from the mode's index entries instead of
-            // probing the mode table once per case (250k cases: ~300 ms → a fraction).
-            var withMode = modeIds.Length == 1
-                ? db.CaseFailureModes.Where(m => m.FailureModeId == modeIds[0]).Select(m => m.CaseId)
-                : db.CaseFailureModes.Where(m => modeIds.Contains(m.FailureModeId)).Select(m => m.CaseId);
-            cases = modeIds.Length == 0 ? cases.Where(c => false) : cases.Where(c => withMode.Contains(c.Id));
+            if (modeIds.Length == 0)
+            {
+                cases = cases.Where(c => false);
+            }
+            else if (modeAsProbe)
+            {
+                // "EXISTS (the case has the mode)": for a page in priority order, read the priority index and probe
+                // each case's modes until the page is full (SQLite: 2 ms), instead of sorting every match (~50 ms).
+                cases = modeIds.Length == 1
+                    ? cases.Where(c => db.CaseFailureModes.Any(m => m.CaseId == c.Id && m.FailureModeId == modeIds[0]))
+                    : cases.Where(c => db.CaseFailureModes.Any(m => m.CaseId == c.Id && modeIds.Contains(m.FailureModeId)));
+            }
+            else
+            {
+                // "Id IN (cases with the mode)": to count, start from the mode's index entries instead of probing
+                // the mode table once per case (250k cases: ~300 ms → a fraction).
+                var withMode = modeIds.Length == 1
+                    ? db.CaseFailureModes.Where(m => m.FailureModeId == modeIds[0]).Select(m => m.CaseId)
+                    : db.CaseFailureModes.Where(m => modeIds.Contains(m.FailureModeId)).Select(m => m.CaseId);
+                cases = cases.Where(c => withMode.Contains(c.Id));
+            }
         }
 
         if (filter.Kind is { } kind)

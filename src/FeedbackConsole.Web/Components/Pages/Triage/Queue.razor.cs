@@ -46,6 +46,7 @@ public sealed partial class Queue : IAsyncDisposable
     private string? _stamp;
     private PeriodicTimer? _pollTimer;
     private CancellationTokenSource? _feedDebounce;
+    private int _ownActions;
     private readonly CancellationTokenSource _disposed = new();
     private IReadOnlyList<Shortcut> _shortcuts = [];
     private string? _textDraft;
@@ -405,7 +406,7 @@ public sealed partial class Queue : IAsyncDisposable
     private async Task BulkAssignAsync(string? assigneeId)
     {
         var ids = _selected.ToList();
-        var result = await UseCases.RunAsync<AssignCase, Result<AssignCase.Outcome>>(h => h.HandleAsync(ids, assigneeId, _userId));
+        var result = await OwnActionAsync(() => UseCases.RunAsync<AssignCase, Result<AssignCase.Outcome>>(h => h.HandleAsync(ids, assigneeId, _userId)));
         if (!result.Succeeded)
         {
             Snackbar.Add(result.Error ?? "", Severity.Warning);
@@ -427,7 +428,7 @@ public sealed partial class Queue : IAsyncDisposable
         }
 
         var ids = _selected.ToList();
-        var result = await UseCases.RunAsync<BulkLabel, BulkCaseResult>(h => h.HandleAsync(ids, modeKey, _userId));
+        var result = await OwnActionAsync(() => UseCases.RunAsync<BulkLabel, BulkCaseResult>(h => h.HandleAsync(ids, modeKey, _userId)));
         await ReportBulkAsync(result, $"Labeled {{0}} as {ModeLabel(modeKey)}.");
     }
 
@@ -441,7 +442,7 @@ public sealed partial class Queue : IAsyncDisposable
         }
 
         var ids = _selected.ToList();
-        var result = await UseCases.RunAsync<BulkDismiss, BulkCaseResult>(h => h.HandleAsync(ids, reason, _userId));
+        var result = await OwnActionAsync(() => UseCases.RunAsync<BulkDismiss, BulkCaseResult>(h => h.HandleAsync(ids, reason, _userId)));
         await ReportBulkAsync(result, "Dismissed {0}.");
     }
 
@@ -469,6 +470,24 @@ public sealed partial class Queue : IAsyncDisposable
         await ReloadAsync();
     }
 
+    /// <summary>
+    /// Runs one of this page's own actions. The action reloads the grid itself when it is done, so the change
+    /// notice it raises (published synchronously, after commit, inside the call) must not trigger a second reload
+    /// a moment later: that reload replaced the rows under the reviewer's next click.
+    /// </summary>
+    private async Task<T> OwnActionAsync<T>(Func<Task<T>> action)
+    {
+        Interlocked.Increment(ref _ownActions);
+        try
+        {
+            return await action();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _ownActions);
+        }
+    }
+
     private static string Cases(int n) => n == 1 ? "1 case" : $"{n} cases";
 
     // ---- Leads' progress panel.
@@ -492,6 +511,11 @@ public sealed partial class Queue : IAsyncDisposable
 
     private void OnCaseChanged(CaseChange change)
     {
+        if (change.ActorId == _userId && Volatile.Read(ref _ownActions) > 0)
+        {
+            return;
+        }
+
         // Debounced: a burst of changes (enrichment, a bulk action) refreshes once.
         var debounce = new CancellationTokenSource();
         Interlocked.Exchange(ref _feedDebounce, debounce)?.Cancel();

@@ -1,6 +1,9 @@
+using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
 using FeedbackConsole.Core.Features.Triage.Queue;
 using FeedbackConsole.Tests.Shared;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static FeedbackConsole.Core.Tests.Features.Triage.Queue.QueueTestHost;
 
 namespace FeedbackConsole.Core.Tests.Features.Triage.Queue;
@@ -113,6 +116,53 @@ public sealed class QueryQueueTests
         Assert.Equal([newest], Ids(second));
         Assert.Equal(3, second.Total);
         Assert.Empty(Ids(await QueryAsync(host, new QueueFilter { PageSize = 2, Page = 9 })));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Pages_FromSortedKeysOfFewMatches_EqualThePagesTheDatabaseOrders(string provider)
+    {
+        // Few matches are paged by sorting their keys in memory; many by the database's ordered query (with the
+        // failure-mode filter as a probe). Both must give the same pages for every filter and sort.
+        await using var host = await StartAsync(provider);
+        var app = await host.AddApplicationAsync("Support bot");
+        for (var i = 0; i < 24; i++)
+        {
+            var n = i;
+            await host.AddCaseAsync(app, c =>
+                {
+                    c.Priority = n % 7; // ties, broken by id
+                    c.SignalCount = n % 5;
+                    c.Reach = n % 3;
+                    c.TaskType = n % 2 == 0 ? "billing" : "refund";
+                    c.Status = n % 6 == 0 ? CaseStatus.Labeled : CaseStatus.New;
+                },
+                failureModes: n % 3 == 0 ? [("factual.error", false)] : [("tone.inappropriate", n % 4 == 0)]);
+            host.Clock.Advance(TimeSpan.FromMinutes(n % 4 == 0 ? 1 : 10)); // some equal ages
+        }
+
+        var filters = new List<QueueFilter>();
+        foreach (var sort in Enum.GetValues<QueueSort>())
+        {
+            foreach (var descending in new[] { true, false })
+            {
+                filters.Add(new QueueFilter { Sort = sort, Descending = descending, TaskType = "billing", PageSize = 5, Page = 2 });
+                filters.Add(new QueueFilter { Sort = sort, Descending = descending, FailureMode = "factual.error", PageSize = 3, Page = 1 });
+                filters.Add(new QueueFilter { Sort = sort, Descending = descending, FailureMode = "tone", Statuses = CaseStatusSet.All, PageSize = 4, Page = 3 });
+            }
+        }
+
+        var contexts = host.Services.GetRequiredService<IDbContextFactory<FeedbackDbContext>>();
+        var small = new QueryQueue(contexts, host.Clock);
+        var ordered = new QueryQueue(contexts, host.Clock) { SmallMatch = 0 };
+        foreach (var filter in filters)
+        {
+            var bySortedKeys = await small.HandleAsync(filter, "nobody", Ct);
+            var byDatabase = await ordered.HandleAsync(filter, "nobody", Ct);
+            Assert.NotEmpty(bySortedKeys.Rows);
+            Assert.Equal(Ids(byDatabase), Ids(bySortedKeys));
+            Assert.Equal(byDatabase.Total, bySortedKeys.Total);
+        }
     }
 
     [Theory]
