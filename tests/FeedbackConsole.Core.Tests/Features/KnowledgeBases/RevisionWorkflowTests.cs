@@ -1,6 +1,7 @@
 using System.Globalization;
 using FeedbackConsole.Core.Common;
 using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Features.Triage.Cases;
 using FeedbackConsole.Core.Features.KnowledgeBases;
 using FeedbackConsole.Core.Features.KnowledgeBases.Revisions;
 using FeedbackConsole.Tests.Shared;
@@ -148,6 +149,34 @@ public sealed class RevisionWorkflowTests
         Assert.Equal(CaseStatus.Approved, (await w.CaseAsync(caseId)).Status);
         Assert.Equal(["case.status_changed", "case.status_changed"], (await w.EventsAsync("case", CaseKey(caseId))).Select(e => e.Action));
         Assert.Equal(["revision.proposed", "revision.approved"], (await w.EventsAsync("entry_revision", revision.Id.ToString("D"))).Select(e => e.Action));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task WithdrawingTheCasesAnswer_WhileARevisionFromItIsOpen_KeepsTheCaseCorrectionProposed(string provider)
+    {
+        await using var w = await KnowledgeBaseWorld.StartAsync(provider);
+        var kb = await w.KnowledgeBaseAsync();
+        var caseId = await w.LabeledCaseAsync();
+        var proposed = await w.ProposeAsync(kb, new("Refund window", "Items can be returned within 30 days."), w.Dana, RevisionChange.Create, null, caseId);
+        Assert.True(proposed.Succeeded, proposed.Error);
+
+        async Task<CaseCommandResult> AnswerAsync(string? answer)
+        {
+            var detail = await w.Run<GetCaseDetail, GetCaseDetail.Detail?>(h => h.HandleAsync(caseId, Ct));
+            return await w.Run<ProposeAnswer, CaseCommandResult>(h => h.HandleAsync(caseId, detail!.Stamp, answer, w.Dana, Ct));
+        }
+
+        Assert.True((await AnswerAsync("Items can be returned within 30 days.")).Succeeded);
+        Assert.True((await AnswerAsync("  ")).Succeeded);
+        var kase = await w.CaseAsync(caseId);
+        Assert.Null(kase.ProposedAnswer);
+        Assert.Equal(CaseStatus.CorrectionProposed, kase.Status);
+
+        // Once the revision is withdrawn, withdrawing the answer moves the case back as before.
+        Assert.True((await w.Run<RevisionDecisions, Result>(h => h.WithdrawAsync(proposed.Value!.RevisionId, null, w.Dana, Ct))).Succeeded);
+        Assert.True((await AnswerAsync("Thirty days.")).Succeeded);
+        Assert.True((await AnswerAsync(null)).Succeeded);
+        Assert.Equal(CaseStatus.Labeled, (await w.CaseAsync(caseId)).Status);
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
