@@ -86,4 +86,32 @@ retrieval.SetAction(parse => RetrievalBench.Run(new RetrievalBenchSettings(
     parse.GetValue(docs), parse.GetValue(queries), parse.GetValue(clients), parse.GetValue(cases), parse.GetValue(gateRepetitions))));
 root.Subcommands.Add(retrieval);
 
+var apiWeb = new Option<FileInfo?>("--web") { Description = "FeedbackConsole.Web.dll to run (default: the one built next to this benchmark)" };
+var apiDocs = new Option<int>("--docs") { Description = "Fact entries in the live release", DefaultValueFactory = _ => 100_000 };
+var apiSequential = new Option<int>("--sequential") { Description = "Timed requests of the one-client run", DefaultValueFactory = _ => 5_000 };
+var apiConnections = new Option<int>("--connections") { Description = "Connections of the concurrent run", DefaultValueFactory = _ => 32 };
+var apiSeconds = new Option<int>("--seconds") { Description = "Measured seconds of the concurrent run (after 3 s of warm-up)", DefaultValueFactory = _ => 10 };
+var apiGenerator = new Option<string>("--load-generator") { Description = "wrk, httpclient, or auto (wrk when on PATH)", DefaultValueFactory = _ => "auto" };
+apiGenerator.AcceptOnlyFromAmong("auto", "wrk", "httpclient");
+var apiKeep = new Option<bool>("--keep") { Description = "Keep the work folder (database, app log)" };
+var apiRate = new Option<int>("--paced-rate") { Description = "Total requests per second of the paced run (the connections send in turn at this rate)", DefaultValueFactory = _ => 2_000 };
+var knowledgeApi = new Command("knowledge-api", "Run-time search API speed (issue 5): GET /api/v1/knowledge-bases/{kb}/search on the real app over HTTP, a live release of 100k facts, one client then 32 connections.")
+{
+    apiWeb, apiDocs, apiSequential, apiConnections, apiSeconds, apiGenerator, apiKeep, apiRate,
+};
+knowledgeApi.SetAction(async (parse, cancellationToken) =>
+{
+    var webDll = parse.GetValue(apiWeb)?.FullName ?? Path.Combine(AppContext.BaseDirectory, "FeedbackConsole.Web.dll");
+    if (!File.Exists(webDll))
+    {
+        await Console.Error.WriteLineAsync($"No FeedbackConsole.Web.dll at {webDll}; build in Release or pass --web.");
+        return 2;
+    }
+
+    return await KnowledgeApiBench.RunAsync(new KnowledgeApiBenchSettings(
+        webDll, parse.GetValue(apiDocs), parse.GetValue(apiSequential), parse.GetValue(apiConnections),
+        TimeSpan.FromSeconds(parse.GetValue(apiSeconds)), parse.GetValue(apiGenerator)!, parse.GetValue(apiKeep), parse.GetValue(apiRate)));
+});
+root.Subcommands.Add(knowledgeApi);
+
 return await root.Parse(args).InvokeAsync();

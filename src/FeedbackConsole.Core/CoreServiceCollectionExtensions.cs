@@ -104,6 +104,7 @@ public static class CoreServiceCollectionExtensions
         FeedbackConsole.Core.Features.Triage.Cases.CaseServices.AddTriageCases(services);
         FeedbackConsole.Core.Features.Releases.ReleaseServices.AddReleases(services);
         FeedbackConsole.Core.Features.KnowledgeBases.KnowledgeBaseServices.AddKnowledgeBases(services);
+        FeedbackConsole.Core.Features.KnowledgeBases.Runtime.KnowledgeRuntimeServices.AddKnowledgeRuntime(services, configuration);
 
         services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: ["ready"]);
         return services;

@@ -134,6 +134,7 @@ internal static class ConsoleWebExtensions
         app.MapAccountEndpoints();
         app.MapHealthEndpoints();
         app.MapIngestionEndpoints();
+        app.MapKnowledgeEndpoints();
         app.MapApiDocumentation();
         return app;
     }

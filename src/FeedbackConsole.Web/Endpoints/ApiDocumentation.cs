@@ -31,6 +31,7 @@ internal static class ApiDocumentation
                 document.Tags = new HashSet<OpenApiTag>
                 {
                     new() { Name = "Ingestion", Description = "Interactions and end-user feedback from LLM applications." },
+                    new() { Name = "Knowledge", Description = "What the app reads at run time: facts, few-shot examples and guard checks from a knowledge base's live (or shadow) release." },
                 };
                 document.Servers = [new OpenApiServer { Url = "/", Description = "This FeedbackConsole" }];
                 document.Components ??= new OpenApiComponents();

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using FeedbackConsole.Core.Features.KnowledgeBases.Runtime;
 using FeedbackConsole.Core.Options;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,7 @@ public sealed class AppSettingsSampleTests
         (EnrichmentOptions.Section, typeof(EnrichmentOptions)),
         (DemoOptions.Section, typeof(DemoOptions)),
         (TriageOptions.Section, typeof(TriageOptions)),
+        (KnowledgeRuntimeOptions.Section, typeof(KnowledgeRuntimeOptions)),
     ];
 
     private static IConfigurationRoot Sample() =>

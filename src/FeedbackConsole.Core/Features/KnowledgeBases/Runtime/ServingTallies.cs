@@ -1,0 +1,220 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using FeedbackConsole.Core.Data;
+using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Features.KnowledgeBase.Retrieval;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace FeedbackConsole.Core.Features.KnowledgeBases.Runtime;
+
+/// <summary>
+/// Which entries each release served, per hour, for impact — counted off the request path. A request only
+/// increments in-memory counters (one dictionary lookup and one interlocked add per hit); <see cref="FlushAsync"/>,
+/// run every <see cref="KnowledgeRuntimeOptions.ServingFlushInterval"/> and at shutdown by
+/// <see cref="KnowledgeRuntimeWorker"/>, adds them to <c>EntryServingTallies</c> with one upsert per row. A crash
+/// (not a shutdown) loses the counts since the last flush: acceptable for impact counters, never for decisions.
+/// </summary>
+public sealed class ServingTallies(IDbContextFactory<FeedbackDbContext> contexts, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<TallyKey, Counter> _counters = new();
+
+    /// <summary>Counts one serving of each hit by the engine's release, in the current hour (UTC).</summary>
+    public void Record(ReleaseEngine engine, IReadOnlyList<RetrievalHit> hits)
+    {
+        if (hits.Count == 0)
+        {
+            return;
+        }
+
+        var hour = HourOf(time.GetUtcNow()).UtcTicks;
+        foreach (var hit in hits)
+        {
+            var counter = _counters.GetOrAdd(
+                new TallyKey(engine.ReleaseId, hit.EntryId, hour),
+                static (_, state) => new Counter(state.RevisionId, state.KnowledgeBaseId, state.ApplicationId),
+                (hit.RevisionId, engine.KnowledgeBaseId, engine.ApplicationId));
+            Interlocked.Increment(ref counter.Count);
+        }
+    }
+
+    /// <summary>Counts not yet written to the database.</summary>
+    public long PendingCount => _counters.Values.Sum(c => Interlocked.Read(ref c.Count));
+
+    /// <summary>Adds the counts since the last flush to the database; returns the rows written. On failure the counts are kept for the next flush.</summary>
+    public async Task<int> FlushAsync(CancellationToken cancellationToken)
+    {
+        var rows = Drain();
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await UpsertAsync(db, rows, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return rows.Count;
+        }
+        catch
+        {
+            Restore(rows);
+            throw;
+        }
+    }
+
+    /// <summary>The hour a serving is counted in: UTC, truncated to the hour.</summary>
+    public static DateTimeOffset HourOf(DateTimeOffset at)
+    {
+        var utc = at.ToUniversalTime();
+        return new DateTimeOffset(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerHour), TimeSpan.Zero);
+    }
+
+    private List<EntryServingTally> Drain()
+    {
+        // Counters of the current and the previous hour stay (at zero) so a request that holds one never counts
+        // into a counter already dropped; older ones are dropped once empty.
+        var keepFrom = HourOf(time.GetUtcNow()).UtcTicks - TimeSpan.TicksPerHour;
+        var rows = new List<EntryServingTally>();
+        foreach (var (key, counter) in _counters)
+        {
+            var count = Interlocked.Exchange(ref counter.Count, 0);
+            if (count > 0)
+            {
+                rows.Add(new EntryServingTally
+                {
+                    ReleaseId = key.ReleaseId,
+                    EntryId = key.EntryId,
+                    Hour = new DateTimeOffset(key.HourTicks, TimeSpan.Zero),
+                    RevisionId = counter.RevisionId,
+                    KnowledgeBaseId = counter.KnowledgeBaseId,
+                    ApplicationId = counter.ApplicationId,
+                    Count = count,
+                });
+            }
+            else if (key.HourTicks < keepFrom)
+            {
+                _counters.TryRemove(KeyValuePair.Create(key, counter));
+            }
+        }
+
+        return rows;
+    }
+
+    private void Restore(List<EntryServingTally> rows)
+    {
+        foreach (var row in rows)
+        {
+            var counter = _counters.GetOrAdd(
+                new TallyKey(row.ReleaseId, row.EntryId, row.Hour.UtcTicks),
+                static (_, r) => new Counter(r.RevisionId, r.KnowledgeBaseId, r.ApplicationId),
+                row);
+            Interlocked.Add(ref counter.Count, row.Count);
+        }
+    }
+
+    /// <summary>
+    /// <c>INSERT … ON CONFLICT (ReleaseId, EntryId, Hour) DO UPDATE SET Count = Count + excluded.Count</c>, the same
+    /// statement on SQLite and PostgreSQL. Columns and value conversions (SQLite keeps DateTimeOffset as a 64-bit
+    /// integer) come from the EF model, so the key matches rows EF writes. Rows are distinct by key (they were counted
+    /// in a dictionary), as PostgreSQL requires within one statement.
+    /// </summary>
+    private static async Task UpsertAsync(FeedbackDbContext db, List<EntryServingTally> rows, CancellationToken cancellationToken)
+    {
+        var entityType = db.Model.FindEntityType(typeof(EntryServingTally))!;
+        var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var columns = entityType.GetProperties()
+            .Select(p => (Property: p, Name: sql.DelimitIdentifier(p.GetColumnName(table)!), Mapping: p.GetRelationalTypeMapping(), Getter: p.GetGetter()))
+            .ToList();
+        var keyColumns = entityType.FindPrimaryKey()!.Properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!));
+        var countColumn = sql.DelimitIdentifier(entityType.FindProperty(nameof(EntryServingTally.Count))!.GetColumnName(table)!);
+        var tableName = sql.DelimitIdentifier(table.Name, table.Schema);
+
+        // SQLite binds parameters by a linear name lookup, so one prepared single-row statement, re-executed with new
+        // values, is cheapest there; PostgreSQL saves round trips with many rows per statement.
+        var rowsPerStatement = db is SqliteFeedbackDbContext ? 1 : 1000;
+        var connection = db.Database.GetDbConnection();
+        var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        DbCommand? command = null;
+        var commandRows = 0;
+        try
+        {
+            for (var offset = 0; offset < rows.Count; offset += rowsPerStatement)
+            {
+                var count = Math.Min(rowsPerStatement, rows.Count - offset);
+                if (command is null || commandRows != count)
+                {
+                    if (command is not null)
+                    {
+                        await command.DisposeAsync();
+                    }
+
+                    command = connection.CreateCommand();
+                    command.Transaction = transaction;
+                    commandRows = count;
+                    var text = new StringBuilder($"INSERT INTO {tableName} ({string.Join(", ", columns.Select(c => c.Name))}) VALUES ");
+                    for (var r = 0; r < count; r++)
+                    {
+                        text.Append(r == 0 ? "(" : ", (");
+                        for (var c = 0; c < columns.Count; c++)
+                        {
+                            var name = $"p{r}_{c}";
+                            var column = columns[c];
+                            text.Append(c == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder(name));
+                            command.Parameters.Add(column.Mapping.CreateParameter(
+                                command, sql.GenerateParameterName(name), column.Getter.GetClrValueUsingContainingEntity(rows[offset + r]), column.Property.IsNullable));
+                        }
+
+                        text.Append(')');
+                    }
+
+                    text.Append(CultureInfo.InvariantCulture, $" ON CONFLICT ({string.Join(", ", keyColumns)}) DO UPDATE SET {countColumn} = {tableName}.{countColumn} + excluded.{countColumn}");
+                    command.CommandText = text.ToString();
+                    await command.PrepareAsync(cancellationToken);
+                }
+                else
+                {
+                    for (var r = 0; r < count; r++)
+                    {
+                        for (var c = 0; c < columns.Count; c++)
+                        {
+                            var column = columns[c];
+                            var value = column.Getter.GetClrValueUsingContainingEntity(rows[offset + r]);
+                            command.Parameters[(r * columns.Count) + c].Value =
+                                (value is null ? null : column.Mapping.Converter?.ConvertToProvider(value) ?? value) ?? DBNull.Value;
+                        }
+                    }
+                }
+
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            if (command is not null)
+            {
+                await command.DisposeAsync();
+            }
+        }
+    }
+
+    private readonly record struct TallyKey(Guid ReleaseId, Guid EntryId, long HourTicks);
+
+    private sealed class Counter(Guid revisionId, Guid knowledgeBaseId, Guid applicationId)
+    {
+        public long Count;
+
+        public Guid RevisionId { get; } = revisionId;
+
+        public Guid KnowledgeBaseId { get; } = knowledgeBaseId;
+
+        public Guid ApplicationId { get; } = applicationId;
+    }
+}

@@ -1,0 +1,104 @@
+using FeedbackConsole.Core.Data;
+using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Features.KnowledgeBases.Runtime;
+using FeedbackConsole.Core.Tests.Shared;
+using FeedbackConsole.Tests.Shared;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FeedbackConsole.Core.Tests.Features.KnowledgeBases.Runtime;
+
+public sealed class ServingTalliesTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Flush_AddsCountsAcrossFlushes_PerReleaseEntryAndHour(string provider)
+    {
+        await using var host = await CoreHost.StartAsync(provider);
+        var app = await RuntimeSeed.ApplicationAsync(host);
+        var kb = await RuntimeSeed.KnowledgeBaseAsync(host, app, "help-centre", KnowledgeBaseKind.Facts);
+        var release = await RuntimeSeed.ReleaseAsync(host, kb, [new("Refunds", "Refunds take 14 days."), new("Passwords", "Reset it in Settings.")]);
+        var cache = host.Services.GetRequiredService<ReleaseIndexCache>();
+        var found = await cache.FindAsync(app, "help-centre", Ct);
+        var engine = await cache.GetEngineAsync(found!, found!.Live!, Ct);
+        var refunds = engine.Index.Search("refunds", 5);
+        var both = engine.Index.Search("refunds reset settings", 5);
+        Assert.Single(refunds);
+        Assert.Equal(2, both.Count);
+
+        var clock = new ManualClock(new DateTimeOffset(2025, 3, 1, 9, 59, 30, TimeSpan.FromHours(1)));
+        var tallies = new ServingTallies(host.Services.GetRequiredService<IDbContextFactory<FeedbackDbContext>>(), clock);
+        tallies.Record(engine, refunds);
+        tallies.Record(engine, both);
+        Assert.Equal(2, await tallies.FlushAsync(Ct));
+        Assert.Equal(0, tallies.PendingCount);
+        Assert.Equal(0, await tallies.FlushAsync(Ct));
+
+        tallies.Record(engine, refunds);
+        Assert.Equal(1, await tallies.FlushAsync(Ct));
+        clock.Now = clock.Now.AddMinutes(1); // 10:00:30 local: the next hour
+        tallies.Record(engine, refunds);
+        Assert.Equal(1, await tallies.FlushAsync(Ct));
+
+        var rows = await RuntimeSeed.QueryAsync(host, db => db.EntryServingTallies.AsNoTracking().ToListAsync(Ct));
+        var refundEntry = release.EntryIds[0];
+        var passwordEntry = release.EntryIds[1];
+        var nine = new DateTimeOffset(2025, 3, 1, 8, 0, 0, TimeSpan.Zero);
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(3, rows.Single(r => r.EntryId == refundEntry && r.Hour == nine).Count);
+        Assert.Equal(1, rows.Single(r => r.EntryId == passwordEntry && r.Hour == nine).Count);
+        Assert.Equal(1, rows.Single(r => r.EntryId == refundEntry && r.Hour == nine.AddHours(1)).Count);
+        Assert.All(rows, r =>
+        {
+            Assert.Equal(release.Id, r.ReleaseId);
+            Assert.Equal(kb, r.KnowledgeBaseId);
+            Assert.Equal(app, r.ApplicationId);
+        });
+        var refundRevision = await RuntimeSeed.QueryAsync(host, db => db.ReleaseEntries.Where(e => e.EntryId == refundEntry).Select(e => e.RevisionId).SingleAsync(Ct));
+        Assert.All(rows.Where(r => r.EntryId == refundEntry), r => Assert.Equal(refundRevision, r.RevisionId));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Record_FromManyThreads_LosesNoCount(string provider)
+    {
+        await using var host = await CoreHost.StartAsync(provider);
+        var app = await RuntimeSeed.ApplicationAsync(host);
+        var kb = await RuntimeSeed.KnowledgeBaseAsync(host, app, "help-centre", KnowledgeBaseKind.Facts);
+        await RuntimeSeed.ReleaseAsync(host, kb, [new("Refunds", "Refunds take 14 days.")]);
+        var cache = host.Services.GetRequiredService<ReleaseIndexCache>();
+        var found = await cache.FindAsync(app, "help-centre", Ct);
+        var engine = await cache.GetEngineAsync(found!, found!.Live!, Ct);
+        var hits = engine.Index.Search("refunds", 5);
+        var tallies = new ServingTallies(host.Services.GetRequiredService<IDbContextFactory<FeedbackDbContext>>(), TimeProvider.System);
+
+        // Flushes run while requests count, as they do in the app.
+        var recording = Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        {
+            for (var i = 0; i < 5_000; i++)
+            {
+                tallies.Record(engine, hits);
+            }
+        }, Ct)));
+        while (!recording.IsCompleted)
+        {
+            await tallies.FlushAsync(Ct);
+        }
+
+        await recording;
+        await tallies.FlushAsync(Ct);
+
+        var total = await RuntimeSeed.QueryAsync(host, db => db.EntryServingTallies.SumAsync(t => t.Count, Ct));
+        Assert.Equal(40_000, total);
+    }
+
+    [Fact]
+    public void HourOf_TruncatesToTheUtcHour()
+    {
+        Assert.Equal(
+            new DateTimeOffset(2025, 3, 1, 8, 0, 0, TimeSpan.Zero),
+            ServingTallies.HourOf(new DateTimeOffset(2025, 3, 1, 9, 59, 59, 999, TimeSpan.FromHours(1))));
+    }
+}
