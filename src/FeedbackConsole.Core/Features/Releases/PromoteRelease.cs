@@ -2,6 +2,7 @@ using FeedbackConsole.Core.Common;
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
 using FeedbackConsole.Core.Features.Audit;
+using FeedbackConsole.Core.Features.KnowledgeBases.Runtime;
 using FeedbackConsole.Core.Features.Triage;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,7 +15,8 @@ namespace FeedbackConsole.Core.Features.Releases;
 /// revisions new in it to Released, all in one transaction under the knowledge base's concurrency token: two Leads
 /// promoting at once cannot both win.
 /// </summary>
-public sealed class PromoteRelease(IDbContextFactory<FeedbackDbContext> contexts, AuditTrail audit, CaseChangeFeed feed, TimeProvider time)
+public sealed class PromoteRelease(
+    IDbContextFactory<FeedbackDbContext> contexts, AuditTrail audit, CaseChangeFeed feed, ReleaseIndexCache indexes, TimeProvider time)
 {
     /// <summary>A test seam: runs inside the transaction just before saving, to stage a competing write.</summary>
     internal Func<FeedbackDbContext, Task>? BeforeSaveForTests { get; set; }
@@ -22,6 +24,7 @@ public sealed class PromoteRelease(IDbContextFactory<FeedbackDbContext> contexts
     public async Task<Result> HandleAsync(Guid releaseId, PromotionTarget target, string actingUserId, CancellationToken cancellationToken = default)
     {
         List<long> released;
+        Guid knowledgeBaseId;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -37,6 +40,7 @@ public sealed class PromoteRelease(IDbContextFactory<FeedbackDbContext> contexts
             }
 
             var kb = await db.KnowledgeBases.FirstAsync(k => k.Id == release.KnowledgeBaseId, cancellationToken);
+            knowledgeBaseId = kb.Id;
             if ((ReleaseTransitions.CheckPromotable(release, target) ?? ReleaseTransitions.CheckGate(release)) is { } refused)
             {
                 return Result.Fail(refused);
@@ -138,6 +142,8 @@ public sealed class PromoteRelease(IDbContextFactory<FeedbackDbContext> contexts
             }
         }
 
+        // The run-time API on this instance serves the new release from the next request (others within its lookup lifetime).
+        indexes.Invalidate(knowledgeBaseId);
         if (released.Count > 0)
         {
             feed.Publish(new CaseChange(released, "status", actingUserId));

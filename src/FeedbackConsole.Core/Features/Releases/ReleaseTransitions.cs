@@ -34,18 +34,40 @@ internal static class ReleaseTransitions
     };
 
     /// <summary>
-    /// Moves the source cases of the revisions new in <paramref name="release"/> (not served by <paramref name="previousLiveId"/>)
-    /// from Approved to Released, with one <c>case.status_changed</c> entry each. Returns the case ids moved.
+    /// Moves the source cases of the corrections that go Live with <paramref name="release"/> from Approved to Released,
+    /// with one <c>case.status_changed</c> entry each, and returns the case ids moved. A correction goes Live when its
+    /// entry's revision in the release is it or a later one (a reviewer may refine a correction before it ships), and
+    /// <paramref name="previousLiveId"/> served an earlier one or none; an entry retired by this release releases the
+    /// sources of its retirement.
     /// </summary>
     public static async Task<List<long>> ReleaseCasesAsync(
         FeedbackDbContext db, Release release, Guid? previousLiveId, string actingUserId, DateTimeOffset now, List<AuditEntry> entries,
         CancellationToken cancellationToken)
     {
-        var newRevisions = db.ReleaseEntries
-            .Where(e => e.ReleaseId == release.Id
-                        && !db.ReleaseEntries.Any(b => b.ReleaseId == previousLiveId && b.EntryId == e.EntryId && b.RevisionId == e.RevisionId))
-            .Select(e => e.RevisionId);
-        var caseIds = db.RevisionSources.Where(s => newRevisions.Contains(s.RevisionId)).Select(s => s.CaseId);
+        // Entry → revision number, in this release and in the one it replaces; only entries that differ matter.
+        var served = await db.ReleaseEntries.Where(e => e.ReleaseId == release.Id)
+            .Where(e => !db.ReleaseEntries.Any(b => b.ReleaseId == previousLiveId && b.EntryId == e.EntryId && b.RevisionId == e.RevisionId))
+            .Join(db.EntryRevisions, e => e.RevisionId, r => r.Id, (e, r) => new { e.EntryId, r.Number })
+            .ToDictionaryAsync(e => e.EntryId, e => e.Number, cancellationToken);
+        var before = previousLiveId is null
+            ? []
+            : await db.ReleaseEntries.Where(b => b.ReleaseId == previousLiveId)
+                .Where(b => !db.ReleaseEntries.Any(e => e.ReleaseId == release.Id && e.EntryId == b.EntryId && e.RevisionId == b.RevisionId))
+                .Join(db.EntryRevisions, b => b.RevisionId, r => r.Id, (b, r) => new { b.EntryId, r.Number })
+                .ToDictionaryAsync(b => b.EntryId, b => b.Number, cancellationToken);
+        var touched = served.Keys.Union(before.Keys).ToArray();
+        var candidates = touched.Length == 0
+            ? []
+            : await db.EntryRevisions.AsNoTracking()
+                .Where(r => touched.Contains(r.EntryId) && r.State == RevisionState.Approved)
+                .Select(r => new { r.Id, r.EntryId, r.Number, r.Change })
+                .ToListAsync(cancellationToken);
+        var liveNow = candidates
+            .Where(r => r.Number > before.GetValueOrDefault(r.EntryId)
+                        && (served.TryGetValue(r.EntryId, out var upTo) ? r.Number <= upTo : r.Change == RevisionChange.Retire))
+            .Select(r => r.Id)
+            .ToArray();
+        var caseIds = db.RevisionSources.Where(s => liveNow.Contains(s.RevisionId)).Select(s => s.CaseId);
         var cases = await db.Cases.Where(c => caseIds.Contains(c.Id) && c.Status == CaseStatus.Approved).OrderBy(c => c.Id).ToListAsync(cancellationToken);
         foreach (var kase in cases)
         {

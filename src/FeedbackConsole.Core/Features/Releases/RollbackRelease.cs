@@ -1,6 +1,7 @@
 using FeedbackConsole.Core.Common;
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Features.KnowledgeBases.Runtime;
 using FeedbackConsole.Core.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,7 +12,7 @@ namespace FeedbackConsole.Core.Features.Releases;
 /// written reason, audited and raised as <c>release.rolled_back</c> in the same transaction. Cases already Released
 /// stay Released (their correction was live); the first release of a knowledge base has nothing to go back to.
 /// </summary>
-public sealed class RollbackRelease(IDbContextFactory<FeedbackDbContext> contexts, AuditTrail audit, TimeProvider time)
+public sealed class RollbackRelease(IDbContextFactory<FeedbackDbContext> contexts, AuditTrail audit, ReleaseIndexCache indexes, TimeProvider time)
 {
     public const int MinReasonLength = 10;
     public const int MaxReasonLength = 4000;
@@ -99,6 +100,8 @@ public sealed class RollbackRelease(IDbContextFactory<FeedbackDbContext> context
             return Result.Fail(ReleaseTransitions.ConcurrentChange);
         }
 
+        // The run-time API on this instance serves the reinstated release from the next request.
+        indexes.Invalidate(kb.Id);
         return Result.Ok();
     }
 }
