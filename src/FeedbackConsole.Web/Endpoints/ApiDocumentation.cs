@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
@@ -7,7 +8,11 @@ namespace FeedbackConsole.Web.Endpoints;
 internal static class ApiDocumentation
 {
     public static IServiceCollection AddApiDocumentation(this IServiceCollection services) =>
-        services.AddOpenApi("v1", options =>
+        services
+            // API.md: "a number is a JSON number, never a string". The web defaults also read numbers from strings,
+            // and the document then described every number as "integer or string".
+            .ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict)
+            .AddOpenApi("v1", options =>
         {
             // Only the application API belongs in the contract, not the console's own form posts.
             options.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
