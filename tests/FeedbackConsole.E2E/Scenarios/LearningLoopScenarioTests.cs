@@ -224,6 +224,7 @@ public sealed class LearningLoopScenarioTests(BrowserFixture browser)
         await BuildAndGateAsync(lena, w.Kb, 3, "Refund window: 30 days.");
         await Expect(release.Gate).ToHaveTextAsync("Gate passed");
         await Expect(release.RegressionCount).ToHaveTextAsync("0");
+        await Expect(release.GateResult).ToContainTextAsync($"Fixes case #{w.CaseId}"); // through the refined revision
         await release.Button("Promote to live").ClickAsync();
         await release.ConfirmAsync("Promote to live");
         await Expect(release.State).ToHaveTextAsync("Live");

@@ -44,29 +44,7 @@ internal static class ReleaseTransitions
         FeedbackDbContext db, Release release, Guid? previousLiveId, string actingUserId, DateTimeOffset now, List<AuditEntry> entries,
         CancellationToken cancellationToken)
     {
-        // Entry → revision number, in this release and in the one it replaces; only entries that differ matter.
-        var served = await db.ReleaseEntries.Where(e => e.ReleaseId == release.Id)
-            .Where(e => !db.ReleaseEntries.Any(b => b.ReleaseId == previousLiveId && b.EntryId == e.EntryId && b.RevisionId == e.RevisionId))
-            .Join(db.EntryRevisions, e => e.RevisionId, r => r.Id, (e, r) => new { e.EntryId, r.Number })
-            .ToDictionaryAsync(e => e.EntryId, e => e.Number, cancellationToken);
-        var before = previousLiveId is null
-            ? []
-            : await db.ReleaseEntries.Where(b => b.ReleaseId == previousLiveId)
-                .Where(b => !db.ReleaseEntries.Any(e => e.ReleaseId == release.Id && e.EntryId == b.EntryId && e.RevisionId == b.RevisionId))
-                .Join(db.EntryRevisions, b => b.RevisionId, r => r.Id, (b, r) => new { b.EntryId, r.Number })
-                .ToDictionaryAsync(b => b.EntryId, b => b.Number, cancellationToken);
-        var touched = served.Keys.Union(before.Keys).ToArray();
-        var candidates = touched.Length == 0
-            ? []
-            : await db.EntryRevisions.AsNoTracking()
-                .Where(r => touched.Contains(r.EntryId) && r.State == RevisionState.Approved)
-                .Select(r => new { r.Id, r.EntryId, r.Number, r.Change })
-                .ToListAsync(cancellationToken);
-        var liveNow = candidates
-            .Where(r => r.Number > before.GetValueOrDefault(r.EntryId)
-                        && (served.TryGetValue(r.EntryId, out var upTo) ? r.Number <= upTo : r.Change == RevisionChange.Retire))
-            .Select(r => r.Id)
-            .ToArray();
+        var liveNow = await CorrectionRevisionIdsAsync(db, release.Id, previousLiveId, cancellationToken);
         var caseIds = db.RevisionSources.Where(s => liveNow.Contains(s.RevisionId)).Select(s => s.CaseId);
         var cases = await db.Cases.Where(c => caseIds.Contains(c.Id) && c.Status == CaseStatus.Approved).OrderBy(c => c.Id).ToListAsync(cancellationToken);
         foreach (var kase in cases)
@@ -83,6 +61,39 @@ internal static class ReleaseTransitions
 
         return [.. cases.Select(c => c.Id)];
     }
+
+    /// <summary>
+    /// The approved revisions whose corrections <paramref name="releaseId"/> brings compared with <paramref name="previousId"/>:
+    /// for each entry it serves differently, every approved revision after the one served before, up to the one it
+    /// serves now (a reviewer may refine a correction before it ships); for each entry it retires, the retirement.
+    /// </summary>
+    public static async Task<Guid[]> CorrectionRevisionIdsAsync(FeedbackDbContext db, Guid releaseId, Guid? previousId, CancellationToken cancellationToken)
+    {
+        // Entry → revision number, in this release and in the one it replaces; only entries that differ matter.
+        var served = await db.ReleaseEntries.Where(e => e.ReleaseId == releaseId)
+            .Where(e => !db.ReleaseEntries.Any(b => b.ReleaseId == previousId && b.EntryId == e.EntryId && b.RevisionId == e.RevisionId))
+            .Join(db.EntryRevisions, e => e.RevisionId, r => r.Id, (e, r) => new { e.EntryId, r.Number })
+            .ToDictionaryAsync(e => e.EntryId, e => e.Number, cancellationToken);
+        var before = previousId is null
+            ? []
+            : await db.ReleaseEntries.Where(b => b.ReleaseId == previousId)
+                .Where(b => !db.ReleaseEntries.Any(e => e.ReleaseId == releaseId && e.EntryId == b.EntryId && e.RevisionId == b.RevisionId))
+                .Join(db.EntryRevisions, b => b.RevisionId, r => r.Id, (b, r) => new { b.EntryId, r.Number })
+                .ToDictionaryAsync(b => b.EntryId, b => b.Number, cancellationToken);
+        var touched = served.Keys.Union(before.Keys).ToArray();
+        var candidates = touched.Length == 0
+            ? []
+            : await db.EntryRevisions.AsNoTracking()
+                .Where(r => touched.Contains(r.EntryId) && r.State == RevisionState.Approved)
+                .Select(r => new { r.Id, r.EntryId, r.Number, r.Change })
+                .ToListAsync(cancellationToken);
+        return candidates
+            .Where(r => r.Number > before.GetValueOrDefault(r.EntryId)
+                        && (served.TryGetValue(r.EntryId, out var upTo) ? r.Number <= upTo : r.Change == RevisionChange.Retire))
+            .Select(r => r.Id)
+            .ToArray();
+    }
+
 
     public static AuditEntry Entry(string action, Release release, Guid applicationId, object? before, object? after, string? reason = null) =>
         new(action, ReleaseActions.ReleaseEntity, ReleaseActions.Id(release.Id), applicationId, before, after, reason);

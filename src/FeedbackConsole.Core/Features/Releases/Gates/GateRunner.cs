@@ -209,10 +209,7 @@ public sealed class GateRunner(IDbContextFactory<FeedbackDbContext> contexts, Au
 
     private static async Task<List<CorrectionSource>> CorrectionsAsync(FeedbackDbContext db, Guid releaseId, Guid? baselineId, CancellationToken cancellationToken)
     {
-        var newRevisions = db.ReleaseEntries
-            .Where(e => e.ReleaseId == releaseId
-                        && !db.ReleaseEntries.Any(b => b.ReleaseId == baselineId && b.EntryId == e.EntryId && b.RevisionId == e.RevisionId))
-            .Select(e => e.RevisionId);
+        var newRevisions = await ReleaseTransitions.CorrectionRevisionIdsAsync(db, releaseId, baselineId, cancellationToken);
         return await (from source in db.RevisionSources
                       where newRevisions.Contains(source.RevisionId)
                       join revision in db.EntryRevisions on source.RevisionId equals revision.Id
@@ -240,7 +237,8 @@ public sealed class GateRunner(IDbContextFactory<FeedbackDbContext> contexts, Au
             else
             {
                 var hits = candidate.Index.Search(source.Input, k, kb.Kind == KnowledgeBaseKind.Examples ? source.TaskType : null);
-                var rank = hits.Select((h, i) => (h, i)).FirstOrDefault(x => x.h.RevisionId == source.RevisionId, (null!, -1)).Item2;
+                // The entry as the candidate serves it: the correction's own revision, or a later refinement of it.
+                var rank = hits.Select((h, i) => (h, i)).FirstOrDefault(x => x.h.EntryId == source.EntryId, (null!, -1)).Item2;
                 isFixed = rank >= 0;
                 detail = isFixed
                     ? string.Create(CultureInfo.InvariantCulture, $"“{source.Title}” ranks {rank + 1} of {k} for the question of case #{source.CaseId}.")
