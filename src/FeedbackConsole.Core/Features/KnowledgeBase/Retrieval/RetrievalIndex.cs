@@ -1,13 +1,18 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace FeedbackConsole.Core.Features.KnowledgeBase.Retrieval;
 
 /// <summary>
-/// The in-memory BM25 index of one immutable release. Built once, then read by
-/// any number of threads at once without locks; a search allocates only its result. Postings are term-major arrays
-/// (document ordinals ascending, with precomputed BM25 term weights), not objects. Search is document-at-a-time with
-/// MaxScore pruning (Turtle and Flood, 1995): the exact BM25 top k, without scoring most of the documents that
-/// contain only common words.
+/// The in-memory BM25 index of one immutable release. Built once, then read by any number of threads at once without
+/// locks; a search allocates only its result (and, once per thread, a bit set of the documents). Postings are
+/// term-major arrays (document ordinals ascending, with precomputed BM25 term weights), not objects. The commonest
+/// terms also have a forward copy: a bit per document saying whether the document holds the term, and the document's
+/// weights of those terms, so a search learns in constant time whether and how much a document scores on a common
+/// word, without searching that word's long list. Search is MaxScore (Turtle and Flood, 1995) taken list by list: the
+/// exact BM25 top k, scoring only the few documents whose bound can still beat the k-th best score.
 /// </summary>
 public sealed class RetrievalIndex
 {
@@ -34,6 +39,26 @@ public sealed class RetrievalIndex
     private const int PrimeDocsPerTerm = 8;
     private const int PrimeMinPostings = 4096;
 
+    // Common terms: at most this many, each in at least 1/CommonMinShare of the documents, get a bit in each
+    // document's mask and a forward copy of their weights (at 100k documents: ~3 MB of masks, ~8 MB of weights).
+    private const int MaxCommonTerms = 256;
+    private const int CommonMinShare = 256;
+
+    // Postings a scan takes at a time (see Search).
+    private const int ScanChunk = 64;
+
+    // A query of at most this many common terms sums its bounds from a table of every subset (2^n floats).
+    private const int BoundTableTerms = 10;
+
+    // The documents a search has seen in a scanned list of an uncommon term; one per thread, cleared after each search.
+    [ThreadStatic]
+    private static ulong[]? t_seen;
+
+    // Set while a search holds this thread's seen set; still set at the next search only if one ended mid-way (an
+    // exception), and then the set is cleared whole rather than trusted.
+    [ThreadStatic]
+    private static bool t_seenInUse;
+
     private readonly RetrievalDocument[] _documents;
     private readonly Dictionary<Guid, int> _ordinalByEntry;
     private readonly Dictionary<string, int> _terms;
@@ -48,10 +73,17 @@ public sealed class RetrievalIndex
     private readonly int[] _taskTypeOfDocument;
     private readonly Dictionary<string, int> _taskTypes;
     private readonly float _unknownTermIdf;
+    private readonly int[] _commonSlot; // per term: its bit in the document masks, or -1
+    private readonly int _maskWords; // ulongs per document mask
+    private readonly ulong[] _documentMasks; // word w of document d's mask: [w * documents + d], so that a scan in document order reads each word in order
+    private readonly int[] _forwardStart; // document d's common-term weights, in slot order: [start[d], start[d + 1])
+    private readonly float[] _forwardWeights;
+    private readonly float[] _commonCap; // per document: its highest weight of a common term
 
     private RetrievalIndex(
         RetrievalDocument[] documents, Dictionary<string, int> terms, int[] termStart, int[] postingDocs, float[] postingWeights,
-        float[] idf, float[] upperBound, int[] topStart, int[] topDocs, int[] taskTypeOfDocument, Dictionary<string, int> taskTypes)
+        float[] idf, float[] upperBound, int[] topStart, int[] topDocs, int[] taskTypeOfDocument, Dictionary<string, int> taskTypes,
+        int[] commonSlot, int maskWords, ulong[] documentMasks, int[] forwardStart, float[] forwardWeights, float[] commonCap)
     {
         _documents = documents;
         _ordinalByEntry = new Dictionary<Guid, int>(documents.Length);
@@ -72,6 +104,12 @@ public sealed class RetrievalIndex
         _taskTypeOfDocument = taskTypeOfDocument;
         _taskTypes = taskTypes;
         _unknownTermIdf = Idf(documents.Length, 0);
+        _commonSlot = commonSlot;
+        _maskWords = maskWords;
+        _documentMasks = documentMasks;
+        _forwardStart = forwardStart;
+        _forwardWeights = forwardWeights;
+        _commonCap = commonCap;
     }
 
     /// <summary>An index of no documents: the baseline of a first release.</summary>
@@ -96,7 +134,9 @@ public sealed class RetrievalIndex
                 + (long)_termStart.Length * sizeof(int) + (long)(_idf.Length + _upperBound.Length) * sizeof(float)
                 + (long)(_topStart.Length + _topDocs.Length) * sizeof(int)
                 + (long)_taskTypeOfDocument.Length * sizeof(int) + (long)_documents.Length * 8
-                + (long)_ordinalByEntry.Count * 32;
+                + (long)_ordinalByEntry.Count * 32
+                + (long)_commonSlot.Length * sizeof(int) + (long)_documentMasks.Length * sizeof(ulong)
+                + (long)_forwardStart.Length * sizeof(int) + (long)(_forwardWeights.Length + _commonCap.Length) * sizeof(float);
             foreach (var term in _terms.Keys)
             {
                 bytes += 24 + 22 + (term.Length * 2);
@@ -231,7 +271,51 @@ public sealed class RetrievalIndex
             }
         }
 
-        return new RetrievalIndex(docs, terms, termStart, postingDocs, postingWeights, idf, upperBound, topStart, topDocs, taskTypeOfDocument, taskTypes);
+        // Common terms: a bit in each document's mask and a forward copy of their weights, in slot order.
+        var minCommonDf = Math.Max(2, (docs.Length + CommonMinShare - 1) / CommonMinShare);
+        var common = Enumerable.Range(0, termCount).Where(t => df[t] >= minCommonDf)
+            .OrderByDescending(t => df[t]).ThenBy(t => t).Take(MaxCommonTerms).ToArray();
+        var commonSlot = new int[termCount];
+        Array.Fill(commonSlot, -1);
+        var maskWords = (common.Length + 63) / 64;
+        var documentMasks = new ulong[(long)docs.Length * maskWords];
+        for (var slot = 0; slot < common.Length; slot++)
+        {
+            var t = common[slot];
+            commonSlot[t] = slot;
+            for (var p = termStart[t]; p < termStart[t + 1]; p++)
+            {
+                documentMasks[((long)(slot >> 6) * docs.Length) + postingDocs[p]] |= 1UL << slot;
+            }
+        }
+
+        var forwardStart = new int[docs.Length + 1];
+        for (var d = 0; d < docs.Length; d++)
+        {
+            var count = 0;
+            for (var w = 0; w < maskWords; w++)
+            {
+                count += BitOperations.PopCount(documentMasks[((long)w * docs.Length) + d]);
+            }
+
+            forwardStart[d + 1] = forwardStart[d] + count;
+        }
+
+        var forwardWeights = new float[forwardStart[docs.Length]];
+        var commonCap = new float[docs.Length];
+        for (var slot = 0; slot < common.Length; slot++)
+        {
+            var t = common[slot];
+            for (var p = termStart[t]; p < termStart[t + 1]; p++)
+            {
+                var d = postingDocs[p];
+                forwardWeights[ForwardAt(documentMasks, docs.Length, forwardStart, d, slot)] = postingWeights[p];
+                commonCap[d] = Math.Max(commonCap[d], postingWeights[p]);
+            }
+        }
+
+        return new RetrievalIndex(docs, terms, termStart, postingDocs, postingWeights, idf, upperBound, topStart, topDocs, taskTypeOfDocument, taskTypes,
+            commonSlot, maskWords, documentMasks, forwardStart, forwardWeights, commonCap);
 
         int Count(string? text, int weight, Span<char> buffer)
         {
@@ -277,9 +361,12 @@ public sealed class RetrievalIndex
     /// query has no indexed term.
     /// </summary>
     /// <remarks>
-    /// Each query term's list has an upper bound (its idf × its highest term weight). Once the top k is full, the lists
-    /// whose bounds together cannot beat the k-th best score are non-essential: candidates come only from the other
-    /// lists, and are looked up in the non-essential ones (galloping search) only while they can still enter the top k.
+    /// Each query term's list has an upper bound (its idf × its highest term weight). The lists are scanned one after
+    /// another, highest bound first; a document is considered in the first list that holds it, and skipped in the
+    /// later ones. A document first met in list i can score at most its weight there plus the bounds of the later
+    /// lists that hold it (known at once from its mask for common terms), so most documents are dismissed without
+    /// being scored; and once the bounds of lists i.. together cannot beat the k-th best score, no document that is
+    /// not in an earlier list can enter the top k, and the search ends.
     /// </remarks>
     public IReadOnlyList<RetrievalHit> Search(string? query, int k, string? taskType = null)
     {
@@ -323,26 +410,27 @@ public sealed class RetrievalIndex
             return [];
         }
 
-        // Lowest upper bound first (ties by term id): lists are probed and summed in this fixed order, so the float
-        // sums, and with them the result, do not depend on how the query was worded.
+        // Highest upper bound first (ties by the higher term id): lists are scanned and scores summed in this fixed
+        // order, so the float sums, and with them the result, do not depend on how the query was worded.
         var terms = queryTerms[..termCount];
         terms.Sort((x, y) =>
         {
-            var byBound = _upperBound[x].CompareTo(_upperBound[y]);
-            return byBound != 0 ? byBound : x.CompareTo(y);
+            var byBound = _upperBound[y].CompareTo(_upperBound[x]);
+            return byBound != 0 ? byBound : y.CompareTo(x);
         });
 
-        Span<int> cursor = stackalloc int[termCount];
-        Span<int> end = stackalloc int[termCount];
-        Span<float> idf = stackalloc float[termCount];
-        Span<float> bounds = stackalloc float[termCount + 1]; // bounds[i]: the most lists 0..i-1 together can add
-        for (var i = 0; i < termCount; i++)
-        {
-            cursor[i] = _termStart[terms[i]];
-            end[i] = _termStart[terms[i] + 1];
-            idf[i] = _idf[terms[i]];
-            bounds[i + 1] = bounds[i] + _upperBound[terms[i]];
-        }
+        var plan = new Plan(this, terms, stackalloc int[(termCount * 5) + 8], stackalloc float[termCount * 6], stackalloc ulong[(termCount * 2) + 4]);
+        // Bounds of the common terms a document holds: the sum of their bounds, or of their idfs times the document's
+        // highest common-term weight, whichever is lower; by subset from tables when the query has few common terms.
+        Span<float> boundTable = plan.CommonCount <= BoundTableTerms ? stackalloc float[2 << plan.CommonCount] : default;
+        plan.FillBoundTables(boundTable);
+        var caps = _commonCap;
+        Span<int> chunkPosting = stackalloc int[ScanChunk];
+        Span<ulong> chunkPresence = stackalloc ulong[ScanChunk];
+        Span<float> chunkCap = stackalloc float[ScanChunk];
+        Span<int> chunkForward = stackalloc int[ScanChunk];
+        Span<float> chunkScore = stackalloc float[ScanChunk];
+        var forwardStart = _forwardStart;
 
         Span<float> heapScores = stackalloc float[k]; // min-heap of the best k so far; the root is the k-th best
         Span<int> heapDocs = stackalloc int[k];
@@ -353,80 +441,128 @@ public sealed class RetrievalIndex
         // A document enters the top k only with a score above the threshold: the k-th best so far, or, primed, just
         // under the k-th best score of the terms' best documents (k documents score at least that, so nothing
         // below it can be in the top k).
-        var threshold = Prime(terms, cursor, end, idf, k, filter);
-        var firstEssential = 0;
-        while (firstEssential < termCount && CannotEnter(bounds[firstEssential + 1], threshold))
+        var threshold = Prime(ref plan, k, filter);
+        var seen = default(Span<ulong>);
+        ulong marked = 0; // query terms whose documents are marked in `seen`
+        for (var q = 0; q < termCount; q++)
         {
-            firstEssential++;
-        }
-        Span<int> current = stackalloc int[termCount]; // each essential list's document under its cursor, or int.MaxValue
-        for (var i = 0; i < termCount; i++)
-        {
-            current[i] = cursor[i] < end[i] ? docs[cursor[i]] : int.MaxValue;
-        }
-
-        while (firstEssential < termCount)
-        {
-            if (firstEssential == termCount - 1)
+            if (CannotEnter(plan.Bound[q] + plan.Rest[q], threshold))
             {
-                // One essential list left (the common case for common words): walk it in a tight loop, skipping each
-                // posting whose weight plus everything the other lists could add cannot enter the top k.
-                var e = firstEssential;
-                var weightOf = idf[e];
-                for (var p = cursor[e]; p < end[e]; p++)
+                break; // a document in none of lists 0..q-1 cannot enter any more
+            }
+
+            var weightOf = plan.Idf[q];
+            var rest = plan.Rest[q];
+            var uncommonRest = plan.UncommonRest[q];
+            var earlier = plan.EarlierCommon[q];
+            var later = plan.LaterCommon[q];
+            var checkSeen = marked != 0;
+            plan.ResetCursors(q + 1);
+            var end = plan.End[q];
+            var stop = false;
+            for (var from = plan.Start[q]; from < end && !stop; from += ScanChunk)
+            {
+                // A chunk at a time: first the postings whose own weight may still do (without branching on each),
+                // then their documents' masks and caps, loaded in a row so that the memory reads overlap, then the
+                // checks and scoring of those that remain.
+                var to = Math.Min(end, from + ScanChunk);
+                var picked = 0;
+                for (var p = from; p < to; p++)
                 {
-                    var score = weightOf * weights[p];
-                    if (CannotEnter(score + bounds[e], threshold))
+                    chunkPosting[picked] = p;
+                    picked += CannotEnter((weightOf * weights[p]) + rest, threshold) ? 0 : 1;
+                }
+
+                for (var i = 0; i < picked; i++)
+                {
+                    var d = docs[chunkPosting[i]];
+                    chunkPresence[i] = plan.Presence(d);
+                    chunkCap[i] = caps[d];
+                }
+
+                var kept = 0;
+                for (var i = 0; i < picked; i++)
+                {
+                    var p = chunkPosting[i];
+                    var d = docs[p];
+                    var present = chunkPresence[i];
+                    if ((present & earlier) != 0 || (checkSeen && (seen[d >> 6] & (1UL << d)) != 0))
+                    {
+                        continue; // considered in an earlier list
+                    }
+
+                    var laterPresent = present & later;
+                    var bound = (weightOf * weights[p]) + uncommonRest + (boundTable.IsEmpty
+                        ? plan.SumBounds(laterPresent, chunkCap[i])
+                        : Math.Min(boundTable[(int)laterPresent << 1], boundTable[((int)laterPresent << 1) + 1] * chunkCap[i]));
+                    if (CannotEnter(bound, threshold) || (filter >= 0 && _taskTypeOfDocument[d] != filter))
                     {
                         continue;
                     }
 
-                    var d = docs[p];
-                    if ((filter < 0 || _taskTypeOfDocument[d] == filter) && Complete(d, ref score, e, cursor, end, idf, bounds, threshold))
+                    chunkPosting[kept] = p;
+                    chunkPresence[kept] = present;
+                    chunkForward[kept] = forwardStart[d];
+                    kept++;
+                }
+
+                // Full scores, each independent of the others (so that their forward reads overlap), then the top k.
+                for (var i = 0; i < kept; i++)
+                {
+                    var p = chunkPosting[i];
+                    chunkScore[i] = plan.Complete(docs[p], q, weightOf * weights[p], chunkPresence[i], chunkForward[i]);
+                }
+
+                for (var i = 0; i < kept; i++)
+                {
+                    var d = docs[chunkPosting[i]];
+                    var score = chunkScore[i];
+                    if (Enters(heapScores, heapDocs, size, score, d, threshold))
                     {
                         threshold = Offer(heapScores, heapDocs, ref size, score, d, threshold);
-                        if (CannotEnter(bounds[e + 1], threshold))
+                        if (CannotEnter(plan.Bound[q] + rest, threshold))
                         {
-                            break; // no document can enter any more
+                            stop = true;
+                            break;
                         }
                     }
                 }
-
-                break;
             }
 
-            // The next candidate: the smallest document among the essential lists.
-            var candidate = int.MaxValue;
-            for (var i = firstEssential; i < termCount; i++)
-            {
-                candidate = Math.Min(candidate, current[i]);
-            }
-
-            if (candidate == int.MaxValue)
+            if (stop)
             {
                 break;
             }
 
-            var total = 0f;
-            for (var i = termCount - 1; i >= firstEssential; i--)
+            if (plan.Slot[q] < 0 && q + 1 < termCount)
             {
-                if (current[i] == candidate)
+                // Later lists skip this list's documents: common lists by their masks, this one by the seen set.
+                if (seen.IsEmpty)
                 {
-                    var p = cursor[i]++;
-                    total += idf[i] * weights[p];
-                    current[i] = p + 1 < end[i] ? docs[p + 1] : int.MaxValue;
+                    seen = Seen(_documents.Length);
                 }
-            }
 
-            if ((filter < 0 || _taskTypeOfDocument[candidate] == filter) && Complete(candidate, ref total, firstEssential, cursor, end, idf, bounds, threshold))
-            {
-                threshold = Offer(heapScores, heapDocs, ref size, total, candidate, threshold);
-                while (firstEssential < termCount && CannotEnter(bounds[firstEssential + 1], threshold))
+                foreach (var d in docs.AsSpan(plan.Start[q], plan.End[q] - plan.Start[q]))
                 {
-                    firstEssential++; // a document only in lists 0..firstEssential can no longer enter the top k
+                    seen[d >> 6] |= 1UL << d;
+                }
+
+                marked |= 1UL << q;
+            }
+        }
+
+        for (var q = 0; marked != 0; q++, marked >>= 1)
+        {
+            if ((marked & 1) != 0)
+            {
+                foreach (var d in docs.AsSpan(plan.Start[q], plan.End[q] - plan.Start[q]))
+                {
+                    seen[d >> 6] = 0;
                 }
             }
         }
+
+        t_seenInUse = false;
 
         var order = new (float Score, int Doc)[size];
         for (var i = 0; i < size; i++)
@@ -445,16 +581,34 @@ public sealed class RetrievalIndex
         return hits;
     }
 
+    // This thread's seen set, all clear, for at least `documents` documents.
+    private static Span<ulong> Seen(int documents)
+    {
+        var words = (documents + 63) >> 6;
+        if (t_seen is null || t_seen.Length < words)
+        {
+            t_seen = new ulong[Math.Max(words, 1024)];
+        }
+        else if (t_seenInUse)
+        {
+            Array.Clear(t_seen);
+        }
+
+        t_seenInUse = true;
+
+        return t_seen.AsSpan(0, words);
+    }
+
     // The threshold a search may start from: just under the k-th best full score among the best documents of each
     // query term, or -∞ when the lists are short (nothing to save) or those documents are fewer than k.
-    private float Prime(ReadOnlySpan<int> terms, ReadOnlySpan<int> start, ReadOnlySpan<int> end, ReadOnlySpan<float> idf, int k, int filter)
+    private float Prime(ref Plan plan, int k, int filter)
     {
         long postings = 0;
         var candidateCount = 0;
-        foreach (var term in terms)
+        for (var i = 0; i < plan.Count; i++)
         {
-            postings += _termStart[term + 1] - _termStart[term];
-            candidateCount += _topStart[term + 1] - _topStart[term];
+            postings += plan.End[i] - plan.Start[i];
+            candidateCount += _topStart[plan.Term(i) + 1] - _topStart[plan.Term(i)];
         }
 
         if (postings < PrimeMinPostings || candidateCount < k)
@@ -464,8 +618,9 @@ public sealed class RetrievalIndex
 
         Span<int> candidates = candidateCount <= 1024 ? stackalloc int[candidateCount] : new int[candidateCount];
         var n = 0;
-        foreach (var term in terms)
+        for (var i = 0; i < plan.Count; i++)
         {
+            var term = plan.Term(i);
             foreach (var d in _topDocs.AsSpan(_topStart[term], _topStart[term + 1] - _topStart[term]))
             {
                 if (filter < 0 || _taskTypeOfDocument[d] == filter)
@@ -487,17 +642,7 @@ public sealed class RetrievalIndex
                 continue;
             }
 
-            // Summed in the search's own order (highest bound first), so the score is the very float it will compute.
-            var score = 0f;
-            for (var i = terms.Length - 1; i >= 0; i--)
-            {
-                var at = _postingDocs.AsSpan(start[i], end[i] - start[i]).BinarySearch(d);
-                if (at >= 0)
-                {
-                    score += idf[i] * _postingWeights[start[i] + at];
-                }
-            }
-
+            var score = plan.FullScore(d);
             if (size < k)
             {
                 best[size] = score;
@@ -540,28 +685,319 @@ public sealed class RetrievalIndex
         return size < k ? float.NegativeInfinity : best[0] * (1 - 1e-5f);
     }
 
-    // Adds the non-essential lists' weights to a candidate's score, highest bound first, while it can still beat the
-    // threshold; whether it does. Documents come in ordinal order, so one that only ties the k-th best ranks below it.
-    private bool Complete(int d, ref float score, int firstEssential, Span<int> cursor, ReadOnlySpan<int> end, ReadOnlySpan<float> idf, ReadOnlySpan<float> bounds, float threshold)
+    // The position of a common term's weight (by its slot) in a document's forward weights; the document must hold it.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ForwardAt(ulong[] masks, int documents, int[] forwardStart, int d, int slot) =>
+        forwardStart[d] + ForwardRank(masks, documents, d, slot);
+
+    // The rank of a common term's weight (by its slot) among a document's forward weights.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ForwardRank(ulong[] masks, int documents, int d, int slot)
     {
-        for (var i = firstEssential - 1; i >= 0; i--)
+        var word = slot >> 6;
+        var rank = BitOperations.PopCount(masks[((long)word * documents) + d] & ((1UL << slot) - 1));
+        for (var w = 0; w < word; w++)
         {
-            if (CannotEnter(score + bounds[i + 1], threshold))
+            rank += BitOperations.PopCount(masks[((long)w * documents) + d]);
+        }
+
+        return rank;
+    }
+
+    // One search's query terms, highest bound first (index i), with what the scan needs of each. The common terms
+    // also get a compact bit (in slot order): a document's presence is the set of the query's common terms it holds.
+    private ref struct Plan
+    {
+        public readonly Span<int> Start;
+        public readonly Span<int> End;
+        public readonly Span<int> Slot; // the term's common slot, or -1
+        public readonly Span<float> Idf;
+        public readonly Span<float> Bound;
+        public readonly Span<float> Rest; // Rest[i]: the bounds of lists i+1.. together
+        public readonly Span<float> UncommonRest; // the bounds of the uncommon lists among i+1.. together
+        public readonly Span<ulong> EarlierCommon; // compact bits of the common terms among 0..i-1
+        public readonly Span<ulong> LaterCommon; // compact bits of the common terms among i+1..
+        public readonly int Count;
+        public readonly int CommonCount;
+        private readonly Span<int> _terms;
+        private readonly Span<int> _cursor; // uncommon lists: where a scan's lookups have got to
+        private readonly Span<int> _compact; // the term's compact bit, or -1
+        private readonly Span<float> _compactBound; // by compact bit
+        private readonly Span<float> _compactIdf; // by compact bit
+        private readonly Span<ulong> _groupBits; // per mask word holding query terms: its bits of them
+        private readonly Span<int> _groupWord; // ... the word
+        private readonly Span<int> _groupShift; // ... where its bits go in the compact set
+        private readonly int _groups;
+        private readonly int[] _postingDocs;
+        private readonly float[] _postingWeights;
+        private readonly ulong[] _masks;
+        private readonly int _maskWords;
+        private readonly int _documents;
+        private readonly int[] _forwardStart;
+        private readonly float[] _forwardWeights;
+
+        public Plan(RetrievalIndex index, Span<int> terms, Span<int> ints, Span<float> floats, Span<ulong> ulongs)
+        {
+            var n = terms.Length;
+            _terms = terms;
+            _postingDocs = index._postingDocs;
+            _postingWeights = index._postingWeights;
+            _masks = index._documentMasks;
+            _maskWords = index._maskWords;
+            _documents = index._documents.Length;
+            _forwardStart = index._forwardStart;
+            _forwardWeights = index._forwardWeights;
+            Count = n;
+            Start = ints[..n];
+            End = ints.Slice(n, n);
+            Slot = ints.Slice(2 * n, n);
+            _cursor = ints.Slice(3 * n, n);
+            _compact = ints.Slice(4 * n, n);
+            _groupWord = ints.Slice(5 * n, 4);
+            _groupShift = ints.Slice((5 * n) + 4, 4);
+            Idf = floats[..n];
+            Bound = floats.Slice(n, n);
+            Rest = floats.Slice(2 * n, n);
+            UncommonRest = floats.Slice(3 * n, n);
+            _compactBound = floats.Slice(4 * n, n);
+            _compactIdf = floats.Slice(5 * n, n);
+            EarlierCommon = ulongs[..n];
+            LaterCommon = ulongs.Slice(n, n);
+            _groupBits = ulongs.Slice(2 * n, 4);
+            _groupBits.Clear();
+
+            var after = 0f;
+            var uncommonAfter = 0f;
+            for (var i = n - 1; i >= 0; i--)
             {
-                return false;
+                var t = terms[i];
+                Start[i] = index._termStart[t];
+                End[i] = index._termStart[t + 1];
+                Slot[i] = index._commonSlot[t];
+                Idf[i] = index._idf[t];
+                Bound[i] = index._upperBound[t];
+                Rest[i] = after;
+                UncommonRest[i] = uncommonAfter;
+                after += Bound[i];
+                if (Slot[i] < 0)
+                {
+                    uncommonAfter += Bound[i];
+                }
             }
 
-            var at = Seek(_postingDocs, cursor[i], end[i], d);
-            cursor[i] = at;
-            if (at < end[i] && _postingDocs[at] == d)
+            // Compact bits in slot order, so that each mask word's bits land in one piece (a bit extract per word).
+            CommonCount = 0;
+            for (var i = 0; i < n; i++)
             {
-                score += idf[i] * _postingWeights[at];
-                cursor[i] = at + 1;
+                if (Slot[i] >= 0)
+                {
+                    _groupBits[Slot[i] >> 6] |= 1UL << Slot[i];
+                    CommonCount++;
+                }
+            }
+
+            var shift = 0;
+            _groups = 0;
+            for (var w = 0; w < _maskWords; w++)
+            {
+                var bits = _groupBits[w];
+                if (bits == 0)
+                {
+                    continue;
+                }
+
+                _groupBits[_groups] = bits;
+                _groupWord[_groups] = w;
+                _groupShift[_groups] = shift;
+                _groups++;
+                shift += BitOperations.PopCount(bits);
+            }
+
+            for (var g = _groups; g < 4; g++)
+            {
+                _groupBits[g] = 0;
+            }
+
+            ulong earlier = 0;
+            for (var i = 0; i < n; i++)
+            {
+                _compact[i] = -1;
+                if (Slot[i] >= 0)
+                {
+                    for (var g = 0; g < _groups; g++)
+                    {
+                        if (_groupWord[g] == Slot[i] >> 6)
+                        {
+                            _compact[i] = _groupShift[g] + BitOperations.PopCount(_groupBits[g] & ((1UL << Slot[i]) - 1));
+                            _compactBound[_compact[i]] = Bound[i];
+                            _compactIdf[_compact[i]] = Idf[i];
+                        }
+                    }
+                }
+
+                EarlierCommon[i] = earlier;
+                if (_compact[i] >= 0)
+                {
+                    earlier |= 1UL << _compact[i];
+                }
+            }
+
+            ulong later = 0;
+            for (var i = n - 1; i >= 0; i--)
+            {
+                LaterCommon[i] = later;
+                if (_compact[i] >= 0)
+                {
+                    later |= 1UL << _compact[i];
+                }
             }
         }
 
-        return score > threshold;
+        public readonly int Term(int i) => _terms[i];
+
+        // For every subset of the common terms, by its compact bits: the sum of their bounds (at 2 × set) and of their
+        // idfs (at 2 × set + 1).
+        public readonly void FillBoundTables(Span<float> table)
+        {
+            if (table.IsEmpty)
+            {
+                return;
+            }
+
+            table[0] = 0;
+            table[1] = 0;
+            for (var set = 1; set < table.Length >> 1; set++)
+            {
+                var c = BitOperations.TrailingZeroCount(set);
+                var without = set & (set - 1);
+                table[set << 1] = table[without << 1] + _compactBound[c];
+                table[(set << 1) + 1] = table[(without << 1) + 1] + _compactIdf[c];
+            }
+        }
+
+        // The most a document whose highest common-term weight is `cap` can get from the common terms in `set`.
+        public readonly float SumBounds(ulong set, float cap)
+        {
+            var bounds = 0f;
+            var idfs = 0f;
+            for (; set != 0; set &= set - 1)
+            {
+                var c = BitOperations.TrailingZeroCount(set);
+                bounds += _compactBound[c];
+                idfs += _compactIdf[c];
+            }
+
+            return Math.Min(bounds, idfs * cap);
+        }
+
+        // The query's common terms that document d holds, as compact bits.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly ulong Presence(int d)
+        {
+            if (_groups == 0)
+            {
+                return 0;
+            }
+
+            var present = Extract(_masks[((long)_groupWord[0] * _documents) + d], _groupBits[0]);
+            for (var g = 1; g < _groups; g++)
+            {
+                present |= Extract(_masks[((long)_groupWord[g] * _documents) + d], _groupBits[g]) << _groupShift[g];
+            }
+
+            return present;
+        }
+
+        public readonly void ResetCursors(int from)
+        {
+            for (var i = from; i < Count; i++)
+            {
+                _cursor[i] = Start[i];
+            }
+        }
+
+        // The full score of document d, first met in list i with `score` there (so in none of lists 0..i-1): the
+        // weights of the later lists that hold it added in list order. Uncommon lists are searched from their
+        // cursors, so a scan must ask in ascending document order.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly float Complete(int d, int i, float score, ulong present, int forwardStart)
+        {
+            for (var j = i + 1; j < Count; j++)
+            {
+                var c = _compact[j];
+                if (c >= 0)
+                {
+                    if ((present & (1UL << c)) != 0)
+                    {
+                        score += Idf[j] * _forwardWeights[forwardStart + ForwardRank(_masks, _documents, d, Slot[j])];
+                    }
+                }
+                else
+                {
+                    var at = Seek(_postingDocs, _cursor[j], End[j], d);
+                    _cursor[j] = at;
+                    if (at < End[j] && _postingDocs[at] == d)
+                    {
+                        score += Idf[j] * _postingWeights[at];
+                    }
+                }
+            }
+
+            return score;
+        }
+
+        // The full score of any document, in list order (the very float Complete computes).
+        public readonly float FullScore(int d)
+        {
+            var present = Presence(d);
+            var score = 0f;
+            for (var j = 0; j < Count; j++)
+            {
+                var c = _compact[j];
+                if (c >= 0)
+                {
+                    if ((present & (1UL << c)) != 0)
+                    {
+                        score += Idf[j] * _forwardWeights[ForwardAt(_masks, _documents, _forwardStart, d, Slot[j])];
+                    }
+                }
+                else
+                {
+                    var at = _postingDocs.AsSpan(Start[j], End[j] - Start[j]).BinarySearch(d);
+                    if (at >= 0)
+                    {
+                        score += Idf[j] * _postingWeights[Start[j] + at];
+                    }
+                }
+            }
+
+            return score;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ulong Extract(ulong value, ulong mask)
+        {
+            if (Bmi2.X64.IsSupported)
+            {
+                return Bmi2.X64.ParallelBitExtract(value, mask);
+            }
+
+            ulong result = 0;
+            var bit = 0;
+            for (; mask != 0; mask &= mask - 1)
+            {
+                result |= ((value >> BitOperations.TrailingZeroCount(mask)) & 1) << bit++;
+            }
+
+            return result;
+        }
     }
+
+    // Whether a document that beats the threshold would enter the top k: with k documents held, it must beat the
+    // k-th best, or tie it with a lower ordinal (lists are scanned one by one, so documents do not come in order).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Enters(Span<float> heapScores, Span<int> heapDocs, int size, float score, int d, float threshold) =>
+        size < heapScores.Length ? score > threshold : score > heapScores[0] || (score == heapScores[0] && d < heapDocs[0]);
 
     // Puts a document that beats the threshold into the top k; the new threshold (the k-th best once there are k).
     private static float Offer(Span<float> heapScores, Span<int> heapDocs, ref int size, float score, int d, float threshold)

@@ -154,9 +154,16 @@ public sealed class RetrievalIndexTests
         var docs = Corpus(4000, seed: 7);
         var index = RetrievalIndex.Build(docs);
         var brute = new BruteForceBm25(docs);
-        var queries = Queries(300, seed: 11);
-        var compared = 0;
 
+        var compared = AssertEqualsExhaustive(index, brute, Queries(300, seed: 11), taskType);
+
+        Assert.True(compared > 3000, $"only {compared} hits compared");
+    }
+
+    // Each query's top k, for k = 1, 5, 20 and 100, against the exhaustive ranking; the hits compared.
+    private static int AssertEqualsExhaustive(RetrievalIndex index, BruteForceBm25 brute, IEnumerable<string> queries, string? taskType)
+    {
+        var compared = 0;
         foreach (var query in queries)
         {
             var scores = brute.Scores(query);
@@ -177,7 +184,63 @@ public sealed class RetrievalIndexTests
             }
         }
 
-        Assert.True(compared > 3000, $"only {compared} hits compared");
+        return compared;
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("t1")]
+    public void Search_WideVocabularyAndLongCommonWordQueries_EqualsExhaustiveBm25(string? taskType)
+    {
+        // 600 words with a Zipf skew over 4,000 documents: more than 64 common terms (several mask words), common terms
+        // beyond the 256 that get masks (searched in their lists), and queries of up to 24 common words (more than the
+        // bound table covers), with repeats and unknown words.
+        var docs = WideCorpus(4000, seed: 17);
+        var index = RetrievalIndex.Build(docs);
+        var brute = new BruteForceBm25(docs);
+        var random = new Random(19);
+        var queries = new List<string>();
+        for (var i = 0; i < 160; i++)
+        {
+            var words = random.Next(1, 25);
+            queries.Add(string.Join(' ', Enumerable.Range(0, words).Select(_ => (i % 4) switch
+            {
+                0 => $"w{random.Next(30)}", // common words only
+                1 => $"w{(int)(600 * Math.Pow(random.NextDouble(), 2))}", // mostly common, some rare
+                2 => random.Next(6) == 0 ? "zeppelin" : $"w{random.Next(600)}", // anything, and an unknown word
+                _ => $"w{random.Next(200, 400)}", // around the 256th commonest term
+            })));
+        }
+
+        var compared = AssertEqualsExhaustive(index, brute, queries, taskType);
+
+        Assert.True(compared > 8000, $"only {compared} hits compared");
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("t1")]
+    public void Search_ManyEqualScores_BreaksTiesByEntryIdAsExhaustiveBm25Does(string? taskType)
+    {
+        // Documents repeat a few texts, so scores tie in long runs and k cuts through them: the top k must be the
+        // lowest entry ids of the tied score, whichever list a document is first met in.
+        var texts = new[] { "order refund", "order parcel refund", "parcel courier", "order", "refund refund courier", "invoice order parcel" };
+        var docs = Enumerable.Range(1, 3000)
+            .Select(i => new RetrievalDocument(Guid.NewGuid(), Guid.NewGuid(), 1, "", texts[i % texts.Length], $"t{i % 3}")).ToList();
+        var index = RetrievalIndex.Build(docs);
+        var brute = new BruteForceBm25(docs);
+
+        foreach (var query in new[] { "order", "order refund", "parcel courier refund", "invoice order parcel refund courier" })
+        {
+            var scores = brute.Scores(query);
+            foreach (var k in new[] { 1, 5, 20, 100 })
+            {
+                var expected = scores.Where(x => x.Value > 0 && (taskType is null || brute.TaskTypeOf(x.Key) == taskType))
+                    .OrderByDescending(x => Math.Round(x.Value, 9)).ThenBy(x => x.Key).Take(k).Select(x => x.Key);
+
+                Assert.Equal(expected, index.Search(query, k, taskType).Select(h => h.EntryId));
+            }
+        }
     }
 
     [Fact]
@@ -228,6 +291,31 @@ public sealed class RetrievalIndexTests
             var title = string.Join(' ', Enumerable.Range(0, random.Next(1, 4)).Select(_ => Zipf(random)));
             return new RetrievalDocument(Guid.NewGuid(), Guid.NewGuid(), 1, title, content, $"t{i % 3}");
         }).ToList();
+    }
+
+    // Words w0…w599 with a Zipf skew (exponent about 1): a few in most documents, a long tail in few.
+    private static List<RetrievalDocument> WideCorpus(int count, int seed)
+    {
+        var random = new Random(seed);
+        var cumulative = new double[600];
+        var total = 0.0;
+        for (var r = 0; r < cumulative.Length; r++)
+        {
+            total += 1.0 / (r + 1);
+            cumulative[r] = total;
+        }
+
+        string Word()
+        {
+            var at = Array.BinarySearch(cumulative, random.NextDouble() * total);
+            return $"w{Math.Min(at < 0 ? ~at : at, cumulative.Length - 1)}";
+        }
+
+        return Enumerable.Range(1, count).Select(i => new RetrievalDocument(
+            Guid.NewGuid(), Guid.NewGuid(), 1,
+            string.Join(' ', Enumerable.Range(0, random.Next(0, 4)).Select(_ => Word())),
+            string.Join(' ', Enumerable.Range(0, random.Next(5, 60)).Select(_ => Word())),
+            $"t{i % 3}")).ToList();
     }
 
     internal static List<string> Queries(int count, int seed)
