@@ -186,6 +186,16 @@ public sealed class LearningLoopScenarioTests(BrowserFixture browser)
         // Dana corrects the entry from the case, but renames it and drops the words people search it by.
         await using var dana = await SignInAsync(app, "dana@example.test");
         await new CasePage(dana).GotoAsync(w.CaseId);
+
+        // First the case's question joins the eval suite: it must now find "30 days" (it fails on Live, which says 14).
+        await dana.Page.GetByRole(AriaRole.Button, new() { Name = "Add to eval suite…" }).ClickAsync();
+        var addDialog = dana.Page.GetByRole(AriaRole.Dialog);
+        await Expect(addDialog.GetByRole(AriaRole.Textbox, new() { Name = "Query" })).ToHaveValueAsync("How many days do I have to return my kettle?");
+        await addDialog.GetByRole(AriaRole.Textbox, new() { Name = "Expected text (optional)" }).FillAsync("30 days");
+        await addDialog.GetByRole(AriaRole.Button, new() { Name = "Add eval case" }).ClickAsync();
+        await Expect(addDialog).ToHaveCountAsync(0);
+        await Expect(dana.Page.Locator(".mud-snackbar").Last).ToContainTextAsync($"Case #{w.CaseId} added to the eval suite of Support facts.");
+
         await dana.Page.GetByRole(AriaRole.Link, new() { Name = "Propose correction" }).ClickAsync();
         var editor = new ProposeCorrectionPage(dana);
         await Expect(editor.Action("Revise “Refund window” (retrieved for this answer)")).ToBeCheckedAsync();
@@ -206,6 +216,7 @@ public sealed class LearningLoopScenarioTests(BrowserFixture browser)
         await Expect(release.RegressionRows).ToHaveCountAsync(1);
         await Expect(release.RegressionRows.First).ToContainTextAsync("Refund window");
         await Expect(release.GateResult).ToContainTextAsync($"Fixes case #{w.CaseId}");
+        await Expect(release.GateResult.GetByRole(AriaRole.Row).Filter(new() { HasText = $"Case #{w.CaseId}" })).ToContainTextAsync("Fail"); // on Live
         await Expect(release.Button("Promote to live")).ToBeDisabledAsync();
         await release.TidyForScreenshotAsync();
         await lena.ScreenshotAsync($"learning-loop-{provider}-gate-regression");
