@@ -5,7 +5,7 @@ using System.Text;
 using FeedbackConsole.Core;
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
-using FeedbackConsole.Core.Features.KnowledgeBase.Retrieval;
+using FeedbackConsole.Core.Features.KnowledgeBases.Retrieval;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

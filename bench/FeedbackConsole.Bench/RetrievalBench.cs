@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using FeedbackConsole.Core.Domain;
-using FeedbackConsole.Core.Features.KnowledgeBase.Retrieval;
+using FeedbackConsole.Core.Features.KnowledgeBases.Retrieval;
 
 namespace FeedbackConsole.Bench;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using FeedbackConsole.Core.Features.KnowledgeBase.Retrieval;
+using FeedbackConsole.Core.Features.KnowledgeBases.Retrieval;
 
 namespace FeedbackConsole.Bench;
 

@@ -1,5 +1,5 @@
 using FeedbackConsole.Core.Domain;
-using FeedbackConsole.Core.Features.KnowledgeBase.Retrieval;
+using FeedbackConsole.Core.Features.KnowledgeBases.Retrieval;
 
 namespace FeedbackConsole.Core.Features.KnowledgeBases.Runtime;
 

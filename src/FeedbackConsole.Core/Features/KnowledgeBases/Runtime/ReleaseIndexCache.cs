@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
-using FeedbackConsole.Core.Features.KnowledgeBase.Retrieval;
+using FeedbackConsole.Core.Features.KnowledgeBases.Retrieval;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Text;
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
-using FeedbackConsole.Core.Features.KnowledgeBase.Retrieval;
+using FeedbackConsole.Core.Features.KnowledgeBases.Retrieval;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;

@@ -2,7 +2,7 @@ using System.Globalization;
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
 using FeedbackConsole.Core.Features.Audit;
-using FeedbackConsole.Core.Features.KnowledgeBase.Retrieval;
+using FeedbackConsole.Core.Features.KnowledgeBases.Retrieval;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 

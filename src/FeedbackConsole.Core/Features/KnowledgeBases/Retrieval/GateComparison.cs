@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace FeedbackConsole.Core.Features.KnowledgeBase.Retrieval;
+namespace FeedbackConsole.Core.Features.KnowledgeBases.Retrieval;
 
 /// <summary>A case whose outcome differs between live and candidate; <see cref="Live"/> is null when live did not run it.</summary>
 public sealed record GateCaseChange(Guid CaseId, EvalCaseResult? Live, EvalCaseResult Candidate);

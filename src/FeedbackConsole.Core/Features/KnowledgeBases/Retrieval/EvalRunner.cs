@@ -1,6 +1,6 @@
 using FeedbackConsole.Core.Domain;
 
-namespace FeedbackConsole.Core.Features.KnowledgeBase.Retrieval;
+namespace FeedbackConsole.Core.Features.KnowledgeBases.Retrieval;
 
 /// <summary>
 /// One held-out eval case as the engine runs it. <see cref="EvalCaseKind.Retrieval"/>: <see cref="Query"/> (with

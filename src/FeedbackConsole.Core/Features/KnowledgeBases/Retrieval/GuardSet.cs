@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using FeedbackConsole.Core.Domain;
 
-namespace FeedbackConsole.Core.Features.KnowledgeBase.Retrieval;
+namespace FeedbackConsole.Core.Features.KnowledgeBases.Retrieval;
 
 /// <summary>
 /// One guard rule of a release. A rule with a <see cref="TaskType"/> applies only to requests of that task type

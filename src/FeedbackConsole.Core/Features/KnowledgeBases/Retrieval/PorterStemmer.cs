@@ -1,4 +1,4 @@
-namespace FeedbackConsole.Core.Features.KnowledgeBase.Retrieval;
+namespace FeedbackConsole.Core.Features.KnowledgeBases.Retrieval;
 
 /// <summary>
 /// The inflectional steps of M. F. Porter's stemmer ("An algorithm for suffix stripping", 1980): 1a, 1b, 1c, 5a and

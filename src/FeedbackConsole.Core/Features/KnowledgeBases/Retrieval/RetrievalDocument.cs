@@ -1,4 +1,4 @@
-namespace FeedbackConsole.Core.Features.KnowledgeBase.Retrieval;
+namespace FeedbackConsole.Core.Features.KnowledgeBases.Retrieval;
 
 /// <summary>
 /// One entry of a release as the retrieval engine indexes it: its current revision's text. For a fact the searchable

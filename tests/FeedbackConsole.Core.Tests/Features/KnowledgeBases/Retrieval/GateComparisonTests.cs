@@ -1,8 +1,8 @@
 using FeedbackConsole.Core.Domain;
-using FeedbackConsole.Core.Features.KnowledgeBase.Retrieval;
-using static FeedbackConsole.Core.Tests.Features.KnowledgeBase.Retrieval.EvalRunnerTests;
+using FeedbackConsole.Core.Features.KnowledgeBases.Retrieval;
+using static FeedbackConsole.Core.Tests.Features.KnowledgeBases.Retrieval.EvalRunnerTests;
 
-namespace FeedbackConsole.Core.Tests.Features.KnowledgeBase.Retrieval;
+namespace FeedbackConsole.Core.Tests.Features.KnowledgeBases.Retrieval;
 
 public sealed class GateComparisonTests
 {

@@ -1,6 +1,6 @@
-using FeedbackConsole.Core.Features.KnowledgeBase.Retrieval;
+using FeedbackConsole.Core.Features.KnowledgeBases.Retrieval;
 
-namespace FeedbackConsole.Core.Tests.Features.KnowledgeBase.Retrieval;
+namespace FeedbackConsole.Core.Tests.Features.KnowledgeBases.Retrieval;
 
 public sealed class RetrievalIndexTests
 {

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using FeedbackConsole.Core.Domain;
-using FeedbackConsole.Core.Features.KnowledgeBase.Retrieval;
+using FeedbackConsole.Core.Features.KnowledgeBases.Retrieval;
 
-namespace FeedbackConsole.Core.Tests.Features.KnowledgeBase.Retrieval;
+namespace FeedbackConsole.Core.Tests.Features.KnowledgeBases.Retrieval;
 
 public sealed class GuardSetTests
 {
