@@ -75,7 +75,7 @@ public sealed class QueryQueue(IDbContextFactory<FeedbackDbContext> contexts, Ti
                     .Where(c => c.Count > 0)
                     .ToDictionary(c => c.Status, c => c.Count);
         }
-        else if (db is SqliteFeedbackDbContext && IsNarrowed(filter))
+        else if (db is SqliteFeedbackDbContext && IsNarrowed(filter) && !ModelIndexCounts(filter))
         {
             // A narrowing filter has an index of its own, but a GROUP BY Status tempts SQLite into walking the
             // whole (Status, Priority) index to avoid a sort (250k cases: ~400 ms). Reading the statuses of the
@@ -180,6 +180,15 @@ public sealed class QueryQueue(IDbContextFactory<FeedbackDbContext> contexts, Ti
         filter.ApplicationId is not null || filter.FailureMode is not null || filter.Kind is not null || filter.Flag is not null
         || filter.Role is not null || filter.TaskType is not null || filter.ModelVersion is not null || filter.From is not null || filter.To is not null
         || filter.Assignee is not AssigneeScope.Anyone || filter.ClusterId is not null || !string.IsNullOrWhiteSpace(filter.Text);
+
+    /// <summary>
+    /// A model version (with or without a signal kind) and nothing else narrowing: the (ModelVersion, Status, SignalKinds)
+    /// index answers GROUP BY Status in its own order, so SQLite counts there (6 ms) instead of shipping ~28k statuses
+    /// to be counted here (~50 ms on the 250k-case bench).
+    /// </summary>
+    private static bool ModelIndexCounts(QueueFilter filter) =>
+        filter.ModelVersion is not null
+        && !HasConditions(filter with { ModelVersion = null, Kind = null, ApplicationId = null });
 
     /// <summary>Whether the filter narrows the cases through an index of its own (beyond application and status).</summary>
     private static bool IsNarrowed(QueueFilter filter) =>
