@@ -47,6 +47,10 @@ public sealed class GetRelease(IDbContextFactory<FeedbackDbContext> contexts)
     public async Task<Detail?> HandleAsync(Guid releaseId, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        // The latest run before the release: a run's completion and the release's gate verdict commit together, so a
+        // run read as completed is always seen with its verdict. Read the other way round, a commit falling between
+        // the two reads showed "completed" beside "not gated", and the page stopped refreshing there.
+        var latest = await GateRunQueries.LatestAsync(db, releaseId, cancellationToken);
         var release = await db.Releases.AsNoTracking().FirstOrDefaultAsync(r => r.Id == releaseId, cancellationToken);
         if (release is null)
         {
@@ -60,7 +64,6 @@ public sealed class GetRelease(IDbContextFactory<FeedbackDbContext> contexts)
             .ToDictionaryAsync(r => r.Id, r => r.Number, cancellationToken);
         int? Number(Guid? id) => id is { } value && numbers.TryGetValue(value, out var n) ? n : null;
 
-        var latest = await GateRunQueries.LatestAsync(db, release.Id, cancellationToken);
         var runs = await db.GateRuns.CountAsync(g => g.ReleaseId == release.Id, cancellationToken);
         var evalCases = await db.EvalCases.CountAsync(c => c.KnowledgeBaseId == release.KnowledgeBaseId && c.ArchivedAt == null, cancellationToken);
         var names = await PeopleNames.LoadAsync(db, [release.CreatedById, release.OverriddenById], cancellationToken);
