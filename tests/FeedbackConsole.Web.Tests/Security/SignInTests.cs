@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using FeedbackConsole.Core.Domain;
 using FeedbackConsole.Tests.Shared;
 using FeedbackConsole.Tests.Shared.Web;
@@ -28,6 +29,23 @@ public sealed class SignInTests
 
         Assert.Equal("/Account/Lockout", fifth.Headers.Location?.AbsolutePath);
         Assert.Equal("/Account/Lockout", right.Headers.Location?.AbsolutePath);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Login_Succeeds_RecordsTheTimeAndWritesNoOtherColumnOfThePerson(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new ConsoleAppFactory(database);
+        var user = await app.CreateUserAsync("rita@example.test", "the right password here", Roles.Reviewer);
+        using var client = BrowserlessSignIn.AnonymousClient(app);
+
+        using var login = await BrowserlessSignIn.PostLoginAsync(client, "rita@example.test", "the right password here");
+
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        var stored = await app.QueryDbAsync(db => db.Users.AsNoTracking().SingleAsync(u => u.Id == user.Id));
+        Assert.NotNull(stored.LastSignInAt);
+        Assert.Equal(user.ConcurrencyStamp, stored.ConcurrencyStamp); // not a whole-row update through UserManager
     }
 
     [Fact]

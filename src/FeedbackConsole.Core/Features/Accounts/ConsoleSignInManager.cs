@@ -1,7 +1,9 @@
+using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +21,7 @@ public sealed class ConsoleSignInManager(
     ILogger<SignInManager<ApplicationUser>> logger,
     IAuthenticationSchemeProvider schemes,
     IUserConfirmation<ApplicationUser> confirmation,
+    IDbContextFactory<FeedbackDbContext> contexts,
     TimeProvider time)
     : SignInManager<ApplicationUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
@@ -41,7 +44,11 @@ public sealed class ConsoleSignInManager(
     public override async Task SignInWithClaimsAsync(ApplicationUser user, AuthenticationProperties? authenticationProperties, IEnumerable<System.Security.Claims.Claim> additionalClaims)
     {
         await base.SignInWithClaimsAsync(user, authenticationProperties, additionalClaims);
-        user.LastSignInAt = time.GetUtcNow();
-        await UserManager.UpdateAsync(user);
+        // Only this column: writing the whole user row back (UserManager.UpdateAsync) could undo a change made since
+        // the user was loaded for this sign-in, such as an admin disabling the account or the theme just chosen.
+        var now = time.GetUtcNow();
+        user.LastSignInAt = now;
+        await using var db = await contexts.CreateDbContextAsync();
+        await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.LastSignInAt, now));
     }
 }
