@@ -53,9 +53,11 @@ var triageNoPostgres = new Option<bool>("--no-postgres") { Description = "Skip t
 var iterations = new Option<int>("--iterations") { Description = "Timed calls per scenario (after 10 warm-up calls)", DefaultValueFactory = _ => 100 };
 var scale = new Option<double>("--scale") { Description = "Fraction of issue 4's data set (1M signals, 250k cases) to load, for a quick try", DefaultValueFactory = _ => 1.0 };
 var triageKeep = new Option<bool>("--keep") { Description = "Keep the work folder (the SQLite database) for a look afterwards" };
+var triageOnly = new Option<string?>("--only") { Description = "Run only the scenarios whose name contains this text" };
+var triageSql = new Option<bool>("--sql") { Description = "Log every SQL command with its duration (to find where a scenario's time goes)" };
 var triage = new Command("triage", "Triage speed (issue 4): the queue's first page under typical filters and the case detail with 1M signals and 250k cases loaded, on SQLite and PostgreSQL.")
 {
-    triagePostgres, triageNoPostgres, iterations, scale, triageKeep,
+    triagePostgres, triageNoPostgres, iterations, scale, triageKeep, triageOnly, triageSql,
 };
 triage.SetAction(async (parse, cancellationToken) =>
 {
@@ -69,7 +71,9 @@ triage.SetAction(async (parse, cancellationToken) =>
         !parse.GetValue(triageNoPostgres),
         parse.GetValue(iterations),
         size,
-        parse.GetValue(triageKeep)));
+        parse.GetValue(triageKeep),
+        parse.GetValue(triageOnly),
+        parse.GetValue(triageSql)));
 });
 root.Subcommands.Add(triage);
 

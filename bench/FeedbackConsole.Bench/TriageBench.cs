@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 
 namespace FeedbackConsole.Bench;
 
-internal sealed record TriageBenchSettings(string? PostgresServer, bool RunPostgres, int Iterations, TriageSize Size, bool Keep);
+internal sealed record TriageBenchSettings(string? PostgresServer, bool RunPostgres, int Iterations, TriageSize Size, bool Keep, string? Only = null, bool LogSql = false);
 
 /// <summary>
 /// Issue 4's speed target: with 1M signals and 250k cases loaded, the queue's first page under typical
@@ -22,6 +22,9 @@ internal sealed record TriageBenchSettings(string? PostgresServer, bool RunPostg
 internal static class TriageBench
 {
     private const double TargetMs = 50;
+
+    /// <summary>With <c>--sql</c>, SQL is logged only once seeding is over.</summary>
+    private static volatile bool sqlLogging;
 
     public static async Task<int> RunAsync(TriageBenchSettings settings)
     {
@@ -89,12 +92,21 @@ internal static class TriageBench
     private static async Task<List<(string, string, double, double, double)>> RunProviderAsync(
         string provider, Dictionary<string, string?> settings, string work, TriageBenchSettings bench)
     {
+        sqlLogging = false;
         Console.WriteLine($"{provider}: seeding");
         settings["Bootstrap:AdminEmail"] = "bench@example.test";
         settings["Bootstrap:AdminPassword"] = "bench admin password";
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         await using var services = new ServiceCollection()
-            .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
+            .AddLogging(l =>
+            {
+                l.SetMinimumLevel(LogLevel.Warning);
+                if (bench.LogSql)
+                {
+                    l.AddSimpleConsole().AddFilter((category, level) =>
+                        level >= LogLevel.Warning || (sqlLogging && category == "Microsoft.EntityFrameworkCore.Database.Command" && level >= LogLevel.Information));
+                }
+            })
             .AddFeedbackConsoleCore(configuration, work)
             .BuildServiceProvider();
         await services.InitializeFeedbackConsoleAsync();
@@ -117,8 +129,14 @@ internal static class TriageBench
         };
 
         var rows = new List<(string, string, double, double, double)>();
+        sqlLogging = bench.LogSql;
         foreach (var (name, call) in scenarios)
         {
+            if (bench.Only is { } only && !name.Contains(only, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
             for (var i = 0; i < 10; i++)
             {
                 await call(services, i);

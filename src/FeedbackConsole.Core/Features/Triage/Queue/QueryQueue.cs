@@ -117,7 +117,7 @@ public sealed class QueryQueue(IDbContextFactory<FeedbackDbContext> contexts, Ti
         }
         else
         {
-            page = QueueQuery.Order(QueueQuery.Apply(db.Cases.AsNoTracking(), db, filter, userId, now, modeIds, modeAsProbe: true), filter.Sort, filter.Descending)
+            page = QueueQuery.Order(QueueQuery.Apply(db.Cases.AsNoTracking(), db, filter, userId, now, modeIds, orderedWalk: true), filter.Sort, filter.Descending)
                 .Skip(skip)
                 .Take(pageSize);
         }

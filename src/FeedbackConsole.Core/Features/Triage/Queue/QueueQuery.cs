@@ -49,7 +49,7 @@ internal static class QueueQuery
         DateTimeOffset now,
         int[] modeIds,
         bool includeStatus = true,
-        bool modeAsProbe = false)
+        bool orderedWalk = false)
     {
         if (filter.ApplicationId is { } app)
         {
@@ -71,7 +71,7 @@ internal static class QueueQuery
             {
                 cases = cases.Where(c => false);
             }
-            else if (modeAsProbe)
+            else if (orderedWalk)
             {
                 // "EXISTS (the case has the mode)": for a page in priority order, read the priority index and probe
                 // each case's modes until the page is full (SQLite: 2 ms), instead of sorting every match (~50 ms).
@@ -116,7 +116,13 @@ internal static class QueueQuery
 
         if (filter.ModelVersion is { } model)
         {
-            cases = cases.Where(c => c.ModelVersion == model);
+            // SQLite 3.53 rates the (ModelVersion, Status) index as selective and, for a page in priority order,
+            // reads every match of a common model and sorts them (24k matches: 33 ms). With many matches (the only
+            // case an ordered walk is used for), walking the priority index fills a page after a few hundred rows
+            // (3 ms). "|| ''" is SQLite's documented way to keep a term from choosing an index.
+            cases = orderedWalk && filter.Sort == QueueSort.Priority && db.Database.IsSqlite()
+                ? cases.Where(c => c.ModelVersion + "" == model)
+                : cases.Where(c => c.ModelVersion == model);
         }
 
         if (filter.From is { } from)

@@ -135,6 +135,7 @@ public sealed class QueryQueueTests
                     c.SignalCount = n % 5;
                     c.Reach = n % 3;
                     c.TaskType = n % 2 == 0 ? "billing" : "refund";
+                    c.ModelVersion = (n % 5) switch { 0 => null, 1 or 2 => "gpt-x-2025-06", _ => "gpt-x-2025-09" };
                     c.Status = n % 6 == 0 ? CaseStatus.Labeled : CaseStatus.New;
                 },
                 failureModes: n % 3 == 0 ? [("factual.error", false)] : [("tone.inappropriate", n % 4 == 0)]);
@@ -149,6 +150,8 @@ public sealed class QueryQueueTests
                 filters.Add(new QueueFilter { Sort = sort, Descending = descending, TaskType = "billing", PageSize = 5, Page = 2 });
                 filters.Add(new QueueFilter { Sort = sort, Descending = descending, FailureMode = "factual.error", PageSize = 3, Page = 1 });
                 filters.Add(new QueueFilter { Sort = sort, Descending = descending, FailureMode = "tone", Statuses = CaseStatusSet.All, PageSize = 4, Page = 3 });
+                // SQLite's ordered walk writes the model condition so that it cannot pick the model index.
+                filters.Add(new QueueFilter { Sort = sort, Descending = descending, ModelVersion = "gpt-x-2025-06", PageSize = 3, Page = 2 });
             }
         }
 
