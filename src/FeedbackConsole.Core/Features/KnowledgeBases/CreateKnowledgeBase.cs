@@ -66,7 +66,7 @@ public sealed class CreateKnowledgeBase(IDbContextFactory<FeedbackDbContext> con
 
         var now = time.GetUtcNow();
         var gate = request.Gate;
-        var kb = new Domain.KnowledgeBase
+        var kb = new KnowledgeBase
         {
             Id = Guid.NewGuid(), ApplicationId = request.ApplicationId, Key = key, Name = name, Kind = request.Kind, Description = description,
             GateK = gate.GateK, MinRecallAtK = gate.MinRecallAtK, MinMrr = gate.MinMrr, MinPassRate = gate.MinPassRate, MaxRegressions = gate.MaxRegressions,

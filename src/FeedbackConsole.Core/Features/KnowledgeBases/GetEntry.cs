@@ -1,5 +1,6 @@
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Features.Accounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace FeedbackConsole.Core.Features.KnowledgeBases;
@@ -54,7 +55,7 @@ public sealed class GetEntry(IDbContextFactory<FeedbackDbContext> contexts)
                 Sources = r.Sources.Count,
             })
             .ToListAsync(cancellationToken);
-        var names = await KnowledgeBaseRules.NamesAsync(db, revisions.SelectMany(r => new[] { r.AuthorId, r.ReviewerId }), cancellationToken);
+        var names = await PeopleNames.LoadAsync(db, revisions.SelectMany(r => new[] { r.AuthorId, r.ReviewerId }), cancellationToken);
         var approved = entry.ApprovedRevisionId is { } approvedId
             ? await db.EntryRevisions.AsNoTracking().FirstOrDefaultAsync(r => r.Id == approvedId, cancellationToken)
             : null;
@@ -66,8 +67,8 @@ public sealed class GetEntry(IDbContextFactory<FeedbackDbContext> contexts)
             approved is null ? null : RevisionContent.Of(approved), modes,
             [
                 .. revisions.Select(r => new RevisionRow(
-                    r.Id, r.Number, r.Change, r.State, r.Title, r.Summary, KnowledgeBaseRules.NameOf(names, r.AuthorId), r.CreatedAt,
-                    r.ReviewerId is null ? null : KnowledgeBaseRules.NameOf(names, r.ReviewerId), r.ReviewedAt, r.Sources)),
+                    r.Id, r.Number, r.Change, r.State, r.Title, r.Summary, PeopleNames.NameOf(names, r.AuthorId), r.CreatedAt,
+                    r.ReviewerId is null ? null : PeopleNames.NameOf(names, r.ReviewerId), r.ReviewedAt, r.Sources)),
             ]);
     }
 }

@@ -96,22 +96,6 @@ public static partial class KnowledgeBaseRules
         _ => change.ToString(),
     };
 
-    /// <summary>"Display name" of a person, else their e-mail, else their id.</summary>
-    public static async Task<Dictionary<string, string>> NamesAsync(FeedbackDbContext db, IEnumerable<string?> userIds, CancellationToken cancellationToken)
-    {
-        var ids = userIds.Where(i => i is not null).Select(i => i!).Distinct().ToList();
-        if (ids.Count == 0)
-        {
-            return [];
-        }
-
-        var people = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName, u.Email }).ToListAsync(cancellationToken);
-        return people.ToDictionary(p => p.Id, p => string.IsNullOrWhiteSpace(p.DisplayName) ? p.Email ?? p.Id : p.DisplayName);
-    }
-
-    public static string NameOf(Dictionary<string, string> names, string? userId) =>
-        userId is null ? "—" : names.GetValueOrDefault(userId, "someone who no longer exists");
-
     internal static string Count(int n, string one, string many) =>
         n == 1 ? $"1 {one}" : string.Create(CultureInfo.InvariantCulture, $"{n:N0} {many}");
 }

@@ -1,5 +1,6 @@
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Features.Accounts;
 using FeedbackConsole.Core.Features.Releases.EvalSuites;
 using FeedbackConsole.Core.Features.Releases.Gates;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,6 @@
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Features.Accounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace FeedbackConsole.Core.Features.Releases;
@@ -58,23 +59,4 @@ public sealed class ListReleases(IDbContextFactory<FeedbackDbContext> contexts)
             .Join(db.Applications, k => k.ApplicationId, a => a.Id, (k, a) => new KnowledgeBaseHeader(
                 k.Id, k.Name, k.Key, k.Kind, k.ApplicationId, a.Name, k.ArchivedAt != null, k.LiveReleaseId, k.ShadowReleaseId))
             .FirstOrDefaultAsync(cancellationToken);
-}
-
-/// <summary>People's display names (or e-mail) by user id, for "built by Dana".</summary>
-internal static class PeopleNames
-{
-    public static async Task<Dictionary<string, string>> LoadAsync(FeedbackDbContext db, IEnumerable<string?> userIds, CancellationToken cancellationToken)
-    {
-        var ids = userIds.OfType<string>().Distinct().ToList();
-        if (ids.Count == 0)
-        {
-            return [];
-        }
-
-        return (await db.Users.AsNoTracking()
-                .Where(u => ids.Contains(u.Id))
-                .Select(u => new { u.Id, u.DisplayName, u.Email })
-                .ToListAsync(cancellationToken))
-            .ToDictionary(u => u.Id, u => string.IsNullOrWhiteSpace(u.DisplayName) ? u.Email ?? u.Id : u.DisplayName);
-    }
 }

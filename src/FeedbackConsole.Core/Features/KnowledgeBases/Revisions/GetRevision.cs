@@ -1,5 +1,6 @@
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Features.Accounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace FeedbackConsole.Core.Features.KnowledgeBases.Revisions;
@@ -90,7 +91,7 @@ public sealed class GetRevision(IDbContextFactory<FeedbackDbContext> contexts)
                 s.SignalId is { } sid ? signals.GetValueOrDefault(sid) : null))
             .ToList();
 
-        var names = await KnowledgeBaseRules.NamesAsync(db, [revision.AuthorId, revision.ReviewerId], cancellationToken);
+        var names = await PeopleNames.LoadAsync(db, [revision.AuthorId, revision.ReviewerId], cancellationToken);
         var stale = revision.State == RevisionState.Proposed && RevisionDecisions.IsStale(revision.Change, revision.BasedOnRevisionId, entry.ApprovedRevisionId);
         var blocked = RevisionDecisions.WhyCannotApprove(
             revision.State, revision.AuthorId, revision.Change, revision.BasedOnRevisionId, entry.ApprovedRevisionId, actingUserId, approvedNumber);
@@ -102,8 +103,8 @@ public sealed class GetRevision(IDbContextFactory<FeedbackDbContext> contexts)
         var open = revision.State == RevisionState.Proposed;
         return new View(
             revision.Id, revision.Number, revision.Change, revision.State, revision.Summary, revision.AuthorId,
-            KnowledgeBaseRules.NameOf(names, revision.AuthorId), revision.CreatedAt,
-            revision.ReviewerId is null ? null : KnowledgeBaseRules.NameOf(names, revision.ReviewerId), revision.ReviewedAt, revision.ReviewComment,
+            PeopleNames.NameOf(names, revision.AuthorId), revision.CreatedAt,
+            revision.ReviewerId is null ? null : PeopleNames.NameOf(names, revision.ReviewerId), revision.ReviewedAt, revision.ReviewComment,
             kb, entry.Id, entry.Title, approvedNumber, content, compared?.Number, diffs, sources, stale, blocked,
             CanReject: open && revision.AuthorId != actingUserId,
             CanWithdraw: open && revision.AuthorId == actingUserId);

@@ -1,5 +1,6 @@
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Features.Accounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace FeedbackConsole.Core.Features.KnowledgeBases.Revisions;
@@ -73,14 +74,14 @@ public sealed class ListProposals(IDbContextFactory<FeedbackDbContext> contexts)
         var ids = page.Select(r => r.Id).ToList();
         var sources = (await db.RevisionSources.AsNoTracking().Where(s => ids.Contains(s.RevisionId)).ToListAsync(cancellationToken))
             .ToLookup(s => s.RevisionId, s => s.CaseId);
-        var names = await KnowledgeBaseRules.NamesAsync(db, page.Select(r => r.AuthorId), cancellationToken);
+        var names = await PeopleNames.LoadAsync(db, page.Select(r => r.AuthorId), cancellationToken);
         var kbById = kbs.ToDictionary(k => k.Id);
         var rows = page.Select(r =>
         {
             var kb = kbById.GetValueOrDefault(r.KnowledgeBaseId);
             return new Row(
                 r.Id, r.EntryId, r.Number, r.Change, r.Title, r.Summary, r.KnowledgeBaseId, kb?.Name ?? "(archived)", kb?.Kind ?? KnowledgeBaseKind.Facts,
-                kb?.ApplicationName ?? "", r.AuthorId, KnowledgeBaseRules.NameOf(names, r.AuthorId), r.CreatedAt, [.. sources[r.Id].Order()],
+                kb?.ApplicationName ?? "", r.AuthorId, PeopleNames.NameOf(names, r.AuthorId), r.CreatedAt, [.. sources[r.Id].Order()],
                 RevisionDecisions.IsStale(r.Change, r.BasedOnRevisionId, r.EntryApproved));
         }).ToList();
         return new Result(rows, total, applications, choices);

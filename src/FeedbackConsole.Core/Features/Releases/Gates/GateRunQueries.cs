@@ -1,4 +1,5 @@
 using FeedbackConsole.Core.Data;
+using FeedbackConsole.Core.Features.Accounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace FeedbackConsole.Core.Features.Releases.Gates;

@@ -53,7 +53,7 @@ public sealed class GateRunner(IDbContextFactory<FeedbackDbContext> contexts, Au
     {
         GateRun run;
         Release release;
-        Domain.KnowledgeBase kb;
+        KnowledgeBase kb;
         List<EvalCaseSpec> specs;
         Engine candidate;
         Engine baseline;
@@ -221,7 +221,7 @@ public sealed class GateRunner(IDbContextFactory<FeedbackDbContext> contexts, Au
             .ToListAsync(cancellationToken);
     }
 
-    private List<GateCorrectionResult> CheckCorrections(Guid runId, Domain.KnowledgeBase kb, Engine candidate, List<CorrectionSource> sources, int k) =>
+    private List<GateCorrectionResult> CheckCorrections(Guid runId, KnowledgeBase kb, Engine candidate, List<CorrectionSource> sources, int k) =>
         [.. sources.Select(source =>
         {
             bool isFixed;

@@ -1,5 +1,6 @@
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Features.Accounts;
 using FeedbackConsole.Core.Features.Triage.Claims;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -129,10 +130,7 @@ public sealed class GetCaseDetail(IDbContextFactory<FeedbackDbContext> contexts,
 
         var now = time.GetUtcNow();
         var held = ClaimRules.IsHeld(kase.AssigneeId, kase.LeaseExpiresAt, now);
-        var assigneeName = held
-            ? await db.Users.AsNoTracking().Where(u => u.Id == kase.AssigneeId)
-                .Select(u => string.IsNullOrEmpty(u.DisplayName) ? u.Email : u.DisplayName).FirstOrDefaultAsync(cancellationToken)
-            : null;
+        var assigneeName = held ? await PeopleNames.LoadOneAsync(db, kase.AssigneeId!, cancellationToken) : null;
 
         var earlier = interaction.ConversationId is null
             ? []

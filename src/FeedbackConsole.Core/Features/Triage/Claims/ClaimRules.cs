@@ -1,5 +1,6 @@
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Features.Accounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace FeedbackConsole.Core.Features.Triage.Claims;
@@ -38,15 +39,12 @@ public static class ClaimRules
             .AsNoTracking()
             .ToListAsync(cancellationToken);
         return people
-            .Select(p => (p.Id, Name: string.IsNullOrWhiteSpace(p.DisplayName) ? p.Email ?? p.Id : p.DisplayName))
+            .Select(p => (p.Id, Name: PeopleNames.Of(p.DisplayName, p.Email, p.Id)))
             .OrderBy(p => p.Name, StringComparer.CurrentCultureIgnoreCase)
             .ToList();
     }
 
     /// <summary>The name a person is shown by in messages ("held by Ada").</summary>
-    public static async Task<string> DisplayNameAsync(FeedbackDbContext db, string userId, CancellationToken cancellationToken)
-    {
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.DisplayName, u.Email }).FirstOrDefaultAsync(cancellationToken);
-        return user is null ? "someone who no longer exists" : string.IsNullOrWhiteSpace(user.DisplayName) ? user.Email ?? userId : user.DisplayName;
-    }
+    public static Task<string> DisplayNameAsync(FeedbackDbContext db, string userId, CancellationToken cancellationToken) =>
+        PeopleNames.LoadOneAsync(db, userId, cancellationToken);
 }

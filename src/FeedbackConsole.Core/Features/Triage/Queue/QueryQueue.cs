@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Features.Accounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace FeedbackConsole.Core.Features.Triage.Queue;
@@ -151,11 +152,7 @@ public sealed class QueryQueue(IDbContextFactory<FeedbackDbContext> contexts, Ti
             .Where(a => applicationIds.Contains(a.Id))
             .ToDictionaryAsync(a => a.Id, a => a.Name, cancellationToken);
         var assigneeIds = cases.Where(c => IsHeld(c.AssigneeId, c.LeaseExpiresAt, now)).Select(c => c.AssigneeId!).Distinct().ToArray();
-        var assignees = assigneeIds.Length == 0
-            ? []
-            : await db.Users.AsNoTracking()
-                .Where(u => assigneeIds.Contains(u.Id))
-                .ToDictionaryAsync(u => u.Id, u => string.IsNullOrWhiteSpace(u.DisplayName) ? u.Email ?? u.Id : u.DisplayName, cancellationToken);
+        var assignees = await PeopleNames.LoadAsync(db, assigneeIds, cancellationToken);
 
         var rows = cases.Select(c =>
         {

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using FeedbackConsole.Core.Common;
 using FeedbackConsole.Core.Features.Taxonomy;
+using FeedbackConsole.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
@@ -65,7 +66,6 @@ public partial class Taxonomy
         + (mode.Depth == 0 ? " taxonomy-node-family" : "")
         + (mode.IsRetired ? " taxonomy-node-retired" : "");
 
-    internal static string Plural(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 
     private string ParentLabel(GetTaxonomy.Node mode) =>
         mode.ParentId is { } parentId && _view!.Modes.FirstOrDefault(m => m.Id == parentId) is { } parent
@@ -148,7 +148,7 @@ public partial class Taxonomy
         var confirmed = await Dialogs.ShowMessageBoxAsync(
             $"Retire {mode.Name}?",
             "Enrichment stops suggesting it from its next pass and reviewers are no longer offered it. Cases keep it where they have it, " +
-            "and you can restore it later." + (below > 0 ? $" The {Plural(below, "mode")} below it are retired with it." : ""),
+            "and you can restore it later." + (below > 0 ? $" The {Words.Plural(below, "mode", "modes")} below it are retired with it." : ""),
             yesText: "Retire", cancelText: "Cancel");
         if (confirmed == true)
         {

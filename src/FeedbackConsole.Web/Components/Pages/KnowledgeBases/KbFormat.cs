@@ -65,5 +65,4 @@ internal static class KbFormat
 
     public static bool IsLead(ClaimsPrincipal user) => user.IsInRole(Roles.Lead) || user.IsInRole(Roles.Admin);
 
-    public static string Plural(int n, string one, string many) => n == 1 ? $"1 {one}" : $"{n:N0} {many}";
 }

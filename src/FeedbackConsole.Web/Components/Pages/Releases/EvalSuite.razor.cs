@@ -2,6 +2,7 @@ using System.Security.Claims;
 using FeedbackConsole.Core.Common;
 using FeedbackConsole.Core.Features.Releases;
 using FeedbackConsole.Core.Features.Releases.EvalSuites;
+using FeedbackConsole.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
@@ -123,7 +124,7 @@ public partial class EvalSuite
         var dialog = await Dialogs.ShowAsync<EvalImportDialog>("Import eval cases", parameters, EditorDialog);
         if (await dialog.Result is { Canceled: false, Data: int count })
         {
-            Snackbar.Add($"{ReleaseFormat.Plural(count, "eval case", "eval cases")} imported.", Severity.Success);
+            Snackbar.Add($"{Words.Plural(count, "eval case", "eval cases")} imported.", Severity.Success);
             await ReloadAsync();
         }
     }
@@ -134,7 +135,7 @@ public partial class EvalSuite
         if (file is not null)
         {
             // A data: link with a download name needs no script and no endpoint; suites are small (a few hundred KB at most).
-            _download = new Download(ReleaseFormat.Plural(file.Count, "case", "cases") + $" as {(format == EvalSuiteFormat.Csv ? "CSV" : "JSON Lines")}",
+            _download = new Download(Words.Plural(file.Count, "case", "cases") + $" as {(format == EvalSuiteFormat.Csv ? "CSV" : "JSON Lines")}",
                 file.FileName, $"data:{file.ContentType};base64,{Convert.ToBase64String(file.Content)}");
         }
     }

@@ -113,5 +113,4 @@ internal static class ReleaseFormat
 
     public static string When(DateTimeOffset? at) => at is { } value ? value.ToUniversalTime().ToString("d MMM yyyy, HH:mm 'UTC'", CultureInfo.InvariantCulture) : "—";
 
-    public static string Plural(int count, string one, string many) => count == 1 ? $"1 {one}" : $"{count.ToString("N0", CultureInfo.InvariantCulture)} {many}";
 }
