@@ -13,6 +13,7 @@ public static class NotificationServices
         services.AddSingleton<NotificationOutbox>();
         services.AddSingleton<EndUserLinks>();
         services.AddSingleton<WebhookSender>();
+        services.AddSingleton<EndUserFeed>();
         services.AddSingleton<NotificationDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationDispatcher>());
         return services;
