@@ -14,6 +14,13 @@ public static class NotificationServices
         services.AddSingleton<EndUserLinks>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<EndUserFeed>();
+        services.AddScoped<ListOutbox>();
+        services.AddScoped<PreviewDelivery>();
+        services.AddScoped<RetryDelivery>();
+        services.AddScoped<GetChannelSettings>();
+        services.AddScoped<SaveChannelSettings>();
+        services.AddScoped<GetTemplates>();
+        services.AddScoped<SaveTemplate>();
         services.AddSingleton<NotificationDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationDispatcher>());
         return services;
