@@ -79,7 +79,7 @@ public sealed class NotificationOptions : IValidatableObject
             yield return new ValidationResult("Notifications:PublicBaseUrl must be an absolute http(s) address.", [nameof(PublicBaseUrl)]);
         }
 
-        if (!MimeKit.MailboxAddress.TryParse(FromAddress, out _))
+        if (!MimeKit.MailboxAddress.TryParse(FromAddress, out var from) || !from.Address.Contains('@', StringComparison.Ordinal))
         {
             yield return new ValidationResult("Notifications:FromAddress must be an email address (optionally with a name).", [nameof(FromAddress)]);
         }
