@@ -72,11 +72,11 @@ public static class NotificationTemplates
     };
 
     private static string Page(string body) =>
-        "<!DOCTYPE html><html><body style=\"font-family:system-ui,sans-serif;max-width:600px;margin:auto;color:#222\">" +
-        "<p>Hello,</p>" + body +
-        "<p><a href=\"{{pageUrl}}\">See all your feedback and what came of it</a></p>" +
-        "<p>— The {{application}} team</p>" +
-        "<p style=\"font-size:12px;color:#666\"><a href=\"{{unsubscribeUrl}}\">No more emails like this</a></p></body></html>";
+        "<!DOCTYPE html>\n<html>\n<body style=\"font-family:system-ui,sans-serif;max-width:600px;margin:auto;color:#222\">\n" +
+        "<p>Hello,</p>\n" + body.Replace("><", ">\n<", StringComparison.Ordinal) + "\n" +
+        "<p><a href=\"{{pageUrl}}\">See all your feedback and what came of it</a></p>\n" +
+        "<p>— The {{application}} team</p>\n" +
+        "<p style=\"font-size:12px;color:#666\"><a href=\"{{unsubscribeUrl}}\">No more emails like this</a></p>\n</body>\n</html>\n";
 
     /// <summary>The template in force for <paramref name="key"/>: the admin's, else the built-in one.</summary>
     public static async Task<NotificationTemplate> LoadAsync(FeedbackDbContext db, string key, CancellationToken cancellationToken) =>
