@@ -30,7 +30,20 @@ public sealed class EmailSession(IOptions<NotificationOptions> options) : IAsync
                 SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
                 _ => SecureSocketOptions.StartTls,
             };
-            await _client.ConnectAsync(o.SmtpHost, o.SmtpPort, security, cancellationToken);
+            // Our own socket, to turn Nagle off: SMTP is many small command/response round trips, and Nagle with delayed
+            // ACKs costs ~40 ms each (a tenth of the throughput on a local server).
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(o.SmtpHost, o.SmtpPort, cancellationToken);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+
+            await _client.ConnectAsync(socket, o.SmtpHost, o.SmtpPort, security, cancellationToken);
             if (!string.IsNullOrEmpty(o.SmtpUserName))
             {
                 await _client.AuthenticateAsync(o.SmtpUserName, o.SmtpPassword, cancellationToken);
