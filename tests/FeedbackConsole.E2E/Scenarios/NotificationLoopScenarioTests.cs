@@ -236,6 +236,17 @@ public sealed partial class NotificationLoopScenarioTests(BrowserFixture browser
         await ann.Page.SetViewportSizeAsync(390, 844);
         await ann.ScreenshotAsync($"notifications-{provider}-end-user-page-phone");
 
+        // She unsubscribes from email with the link in the List-Unsubscribe header: one click on the page it opens.
+        var unsubscribe = new Uri(message.Headers["List-Unsubscribe"]!.Trim('<', '>'));
+        await ann.GotoStaticAsync(unsubscribe.PathAndQuery);
+        await Expect(ann.Page.GetByRole(AriaRole.Heading, new() { Name = "Unsubscribe?" })).ToBeVisibleAsync();
+        await ann.ScreenshotAsync($"notifications-{provider}-unsubscribe-phone");
+        await ann.Page.GetByRole(AriaRole.Button, new() { Name = "Unsubscribe" }).ClickAsync();
+        await Expect(ann.Page.GetByRole(AriaRole.Heading, new() { Name = "You are unsubscribed" })).ToBeVisibleAsync();
+        Assert.True(await seed.ReadAsync(db => db.EndUserPreferences.Where(p => p.EndUserId == "ann-42").Select(p => p.EmailOptOut).SingleAsync(Ct)));
+        await ann.GotoStaticAsync(link.PathAndQuery);
+        await Expect(ann.Page.GetByRole(AriaRole.Checkbox, new() { Name = "Email me when my feedback leads to a change" })).Not.ToBeCheckedAsync();
+
         // The outbox shows what was sent; the preview shows the email without sending it.
         var outbox = new OutboxPage(admin);
         await outbox.GotoAsync();
