@@ -255,6 +255,9 @@ public sealed partial class NotificationLoopScenarioTests(BrowserFixture browser
         await outbox.Rows.Filter(new() { HasText = "Email: correction released" }).GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
         await Expect(outbox.Preview).ToContainTextAsync("your feedback led to a fix");
         await admin.ScreenshotAsync($"notifications-{provider}-outbox");
+        await admin.Page.SetViewportSizeAsync(390, 844);
+        await admin.ScreenshotAsync($"notifications-{provider}-outbox-phone");
+        await admin.Page.SetViewportSizeAsync(1280, 900);
 
         var templates = new TemplatesPage(admin);
         await templates.GotoAsync();
