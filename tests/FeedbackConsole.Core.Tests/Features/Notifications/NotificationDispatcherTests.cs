@@ -147,6 +147,33 @@ public sealed class NotificationDispatcherTests
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Email_TwoInstancesDispatchingAtOnce_SendEachDeliveryOnce(string provider)
+    {
+        await using var smtp = TestSmtpServer.Start();
+        await using var w = await ReleaseWorld.StartAsync(provider, settings: Settings(smtp.Port, ("Notifications:BatchSize", "7")));
+        for (var i = 0; i < 12; i++)
+        {
+            await DismissAsync(w, $"user{i}@example.test");
+        }
+
+        var one = Dispatcher(w);
+        var two = Dispatcher(w);
+        async Task DrainAsync(NotificationDispatcher dispatcher)
+        {
+            while (await dispatcher.DispatchOnceAsync(Ct) > 0)
+            {
+            }
+        }
+
+        await Task.WhenAll(DrainAsync(one), DrainAsync(two), DrainAsync(one), DrainAsync(two));
+
+        var messages = await smtp.WaitForAsync(12);
+        Assert.Equal(12, messages.Count);
+        Assert.Equal(12, messages.Select(m => m.MessageId).Distinct().Count());
+        Assert.All(await DeliveriesAsync(w), d => Assert.Equal((DeliveryStatus.Sent, 1), (d.Status, d.Attempts)));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Email_FailingEveryAttempt_IsDeadLetteredAfterMaxAttempts(string provider)
     {
         await using var w = await ReleaseWorld.StartAsync(provider, settings: Settings(TestSmtpServer.FreePort(), ("Notifications:MaxAttempts", "2")));
