@@ -118,4 +118,18 @@ knowledgeApi.SetAction(async (parse, cancellationToken) =>
 });
 root.Subcommands.Add(knowledgeApi);
 
+var notifyCount = new Option<int>("--notifications") { Description = "Waiting deliveries per repetition", DefaultValueFactory = _ => 5_000 };
+var notifyRepetitions = new Option<int>("--repetitions") { Description = "Timed repetitions per database and channel (the median is reported)", DefaultValueFactory = _ => 3 };
+var notifyPostgres = new Option<string?>("--postgres") { Description = "A PostgreSQL server connection string (or FC_BENCH_POSTGRES) to run on PostgreSQL too" };
+var notifyConcurrency = new Option<int>("--concurrency") { Description = "Notifications:Concurrency (SMTP connections, webhook requests in parallel)", DefaultValueFactory = _ => 4 };
+var notifyBatch = new Option<int>("--batch-size") { Description = "Notifications:BatchSize (deliveries claimed at once)", DefaultValueFactory = _ => 200 };
+var notify = new Command("notify", "Notification dispatch speed (issue 7): waiting emails to a local SMTP server and webhooks to a local receiver, per second, in process, on SQLite (and PostgreSQL).")
+{
+    notifyCount, notifyRepetitions, notifyPostgres, notifyConcurrency, notifyBatch,
+};
+notify.SetAction(async (parse, cancellationToken) => await NotifyBench.RunAsync(new NotifyBenchSettings(
+    parse.GetValue(notifyCount), parse.GetValue(notifyRepetitions), parse.GetValue(notifyPostgres) ?? Environment.GetEnvironmentVariable("FC_BENCH_POSTGRES"),
+    parse.GetValue(notifyConcurrency), parse.GetValue(notifyBatch))));
+root.Subcommands.Add(notify);
+
 return await root.Parse(args).InvokeAsync();

@@ -105,6 +105,7 @@ public static class CoreServiceCollectionExtensions
         FeedbackConsole.Core.Features.Releases.ReleaseServices.AddReleases(services);
         FeedbackConsole.Core.Features.KnowledgeBases.KnowledgeBaseServices.AddKnowledgeBases(services);
         FeedbackConsole.Core.Features.KnowledgeBases.Runtime.KnowledgeRuntimeServices.AddKnowledgeRuntime(services, configuration);
+        FeedbackConsole.Core.Features.Notifications.NotificationServices.AddNotifications(services, configuration);
 
         services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: ["ready"]);
         return services;

@@ -135,6 +135,7 @@ internal static class ConsoleWebExtensions
         app.MapHealthEndpoints();
         app.MapIngestionEndpoints();
         app.MapKnowledgeEndpoints();
+        app.MapNotificationEndpoints();
         app.MapApiDocumentation();
         return app;
     }

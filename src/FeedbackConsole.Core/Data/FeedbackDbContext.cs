@@ -65,6 +65,16 @@ public abstract class FeedbackDbContext(DbContextOptions options) : IdentityDbCo
 
     public DbSet<DomainEvent> DomainEvents => Set<DomainEvent>();
 
+    public DbSet<Notification> Notifications => Set<Notification>();
+
+    public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
+
+    public DbSet<NotificationChannelSettings> NotificationChannelSettings => Set<NotificationChannelSettings>();
+
+    public DbSet<EndUserPreference> EndUserPreferences => Set<EndUserPreference>();
+
+    public DbSet<NotificationTemplate> NotificationTemplates => Set<NotificationTemplate>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -21,6 +21,7 @@ public sealed class AppSettingsSampleTests
         (DemoOptions.Section, typeof(DemoOptions)),
         (TriageOptions.Section, typeof(TriageOptions)),
         (KnowledgeRuntimeOptions.Section, typeof(KnowledgeRuntimeOptions)),
+        (FeedbackConsole.Core.Features.Notifications.NotificationOptions.Section, typeof(FeedbackConsole.Core.Features.Notifications.NotificationOptions)),
     ];
 
     private static IConfigurationRoot Sample() =>
@@ -76,6 +77,9 @@ public sealed class AppSettingsSampleTests
     [InlineData("Ingestion:MaxBatchItems", "0")]
     [InlineData("Ingestion:MaxTextLength", "67108864")]
     [InlineData("Bootstrap:Application:ApiKey", "fc_pub_0123456789abcdefghijABCDEFGHIJkl")]
+    [InlineData("Notifications:PublicBaseUrl", "not a url")]
+    [InlineData("Notifications:FromAddress", "nobody")]
+    [InlineData("Notifications:MaxAttempts", "0")]
     public void Options_InvalidValue_FailValidationAtStart(string key, string value)
     {
         var configuration = new ConfigurationBuilder()
@@ -92,6 +96,7 @@ public sealed class AppSettingsSampleTests
             _ = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             _ = services.GetRequiredService<IOptions<BootstrapOptions>>().Value;
             _ = services.GetRequiredService<IOptions<IngestionOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<FeedbackConsole.Core.Features.Notifications.NotificationOptions>>().Value;
         });
         Assert.Contains(key.Split(':')[1], exception.Message, StringComparison.Ordinal);
     }

@@ -18,10 +18,10 @@ public sealed class ConsoleServer : IAsyncDisposable
 
     public Uri Address => Factory.ServerAddress;
 
-    public static async Task<ConsoleServer> StartAsync(string provider)
+    public static async Task<ConsoleServer> StartAsync(string provider, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
-        var factory = new ConsoleAppFactory(database, realServer: true);
+        var factory = new ConsoleAppFactory(database, realServer: true, settings);
         try
         {
             factory.StartServer();

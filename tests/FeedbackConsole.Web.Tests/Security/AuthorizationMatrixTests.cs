@@ -216,6 +216,12 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     [InlineData("/", "no-role", true)]
     [InlineData("/", "anonymous", false)]
     [InlineData("/Account/Login", "anonymous", true)]
+    [InlineData("/admin/notifications", Roles.Lead, false)]
+    [InlineData("/admin/notifications", Roles.Admin, true)]
+    [InlineData("/admin/notifications/channels", Roles.Lead, false)]
+    [InlineData("/admin/notifications/channels", Roles.Admin, true)]
+    [InlineData("/admin/notifications/templates", Roles.Reviewer, false)]
+    [InlineData("/admin/notifications/templates", Roles.Admin, true)]
     public async Task KnownPages_PolicyEvaluation_MatchesTheProductRules(string path, string persona, bool expected)
     {
         // Pins the intended rules, so that the matrix above cannot pass by a page declaring the wrong policy.

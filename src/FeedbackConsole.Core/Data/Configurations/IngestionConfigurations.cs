@@ -44,6 +44,8 @@ internal sealed class InteractionConfiguration : IEntityTypeConfiguration<Intera
         builder.HasIndex(i => new { i.ApplicationId, i.ConversationId, i.OccurredAt });
         builder.HasIndex(i => new { i.ApplicationId, i.OccurredAt });
         builder.HasIndex(i => new { i.EnrichedAt, i.Id });
+        // Notifications: an end user's contact address.
+        builder.HasIndex(i => new { i.ApplicationId, i.EndUserId, i.OccurredAt });
         builder.HasOne<Application>().WithMany().HasForeignKey(i => i.ApplicationId).OnDelete(DeleteBehavior.Cascade);
     }
 }
@@ -66,6 +68,8 @@ internal sealed class SignalConfiguration : IEntityTypeConfiguration<Signal>
         builder.HasIndex(s => new { s.ApplicationId, s.OccurredAt, s.Kind });
         // The enrichment worker's queue: signals not yet processed, oldest first.
         builder.HasIndex(s => new { s.EnrichedAt, s.Id });
+        // The end-user page: one end user's feedback.
+        builder.HasIndex(s => new { s.ApplicationId, s.EndUserId, s.OccurredAt });
         builder.HasOne<Application>().WithMany().HasForeignKey(s => s.ApplicationId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Interaction>().WithMany().HasForeignKey(s => s.InteractionId).OnDelete(DeleteBehavior.SetNull);
     }

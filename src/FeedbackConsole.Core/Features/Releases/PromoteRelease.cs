@@ -16,7 +16,8 @@ namespace FeedbackConsole.Core.Features.Releases;
 /// promoting at once cannot both win.
 /// </summary>
 public sealed class PromoteRelease(
-    IDbContextFactory<FeedbackDbContext> contexts, AuditTrail audit, CaseChangeFeed feed, ReleaseIndexCache indexes, TimeProvider time)
+    IDbContextFactory<FeedbackDbContext> contexts, AuditTrail audit, CaseChangeFeed feed, ReleaseIndexCache indexes, TimeProvider time,
+    Notifications.NotificationOutbox outbox)
 {
     /// <summary>A test seam: runs inside the transaction just before saving, to stage a competing write.</summary>
     internal Func<FeedbackDbContext, Task>? BeforeSaveForTests { get; set; }
@@ -120,6 +121,8 @@ public sealed class PromoteRelease(
                     previousReleaseNumber = live?.Number,
                 }, now);
                 released = await ReleaseTransitions.ReleaseCasesAsync(db, release, live?.Id, actingUserId, now, entries, cancellationToken);
+                // Their end users hear of it: notifications and outbox rows commit with the release or not at all.
+                await outbox.OnReleasedAsync(db, release, released, now, cancellationToken);
             }
 
             release.Version = Guid.NewGuid();
@@ -148,6 +151,8 @@ public sealed class PromoteRelease(
         {
             feed.Publish(new CaseChange(released, "status", actingUserId));
         }
+
+        outbox.Wake();
 
         return Result.Ok();
     }

@@ -31,5 +31,6 @@ internal static class NavigationCatalog
         new("Users", Icons.Material.Outlined.People, typeof(Pages.Admin.Users), "Administration"),
         new("Failure taxonomy", Icons.Material.Outlined.AccountTree, typeof(Pages.Admin.Taxonomy), "Administration"),
         new("Audit trail", Icons.Material.Outlined.FactCheck, typeof(Pages.Admin.AuditLog), "Administration"),
+        new("Notifications", Icons.Material.Outlined.Outbox, typeof(Pages.Notifications.Outbox), "Administration"),
     ];
 }

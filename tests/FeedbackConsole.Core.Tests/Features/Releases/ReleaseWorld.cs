@@ -45,9 +45,9 @@ internal sealed class ReleaseWorld : IAsyncDisposable
 
     public List<CaseChange> Published { get; }
 
-    public static async Task<ReleaseWorld> StartAsync(string provider, KnowledgeBaseKind kind = KnowledgeBaseKind.Facts)
+    public static async Task<ReleaseWorld> StartAsync(string provider, KnowledgeBaseKind kind = KnowledgeBaseKind.Facts, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var host = await CoreHost.StartAsync(provider);
+        var host = await CoreHost.StartAsync(provider, settings);
         var seed = new CaseSeed(host.Services);
         var published = new List<CaseChange>();
         host.Services.GetRequiredService<CaseChangeFeed>().Changed += change =>

@@ -576,6 +576,29 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                     b.ToTable("DomainEvents", (string)null);
                 });
 
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.EndUserPreference", b =>
+                {
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("EndUserId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("EmailOptOut")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("InAppOptOut")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ApplicationId", "EndUserId");
+
+                    b.ToTable("EndUserPreferences", (string)null);
+                });
+
             modelBuilder.Entity("FeedbackConsole.Core.Domain.EntryRevision", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1112,6 +1135,8 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
 
                     b.HasIndex("ApplicationId", "ConversationId", "OccurredAt");
 
+                    b.HasIndex("ApplicationId", "EndUserId", "OccurredAt");
+
                     b.ToTable("Interactions", (string)null);
                 });
 
@@ -1224,6 +1249,212 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                     b.HasIndex("KnowledgeBaseId", "UpdatedAt");
 
                     b.ToTable("KnowledgeEntries", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.Notification", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long?>("CaseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EndUserId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Feedback")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<bool>("InApp")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<Guid>("PublicId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long?>("ServedCount")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TriggerKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PublicId")
+                        .IsUnique();
+
+                    b.HasIndex("ApplicationId", "EndUserId", "Id");
+
+                    b.HasIndex("ApplicationId", "TriggerKey", "EndUserId")
+                        .IsUnique();
+
+                    b.ToTable("Notifications", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.NotificationChannelSettings", b =>
+                {
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("AllowPrivateTargets")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("DailyDigest")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("EmailEnabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("WebhookDisabledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("WebhookSecret")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("WebhookUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.HasKey("ApplicationId");
+
+                    b.ToTable("NotificationChannelSettings", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.NotificationDelivery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Digest")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("NotificationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Payload")
+                        .HasMaxLength(64000)
+                        .HasColumnType("character varying(64000)");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NotificationId");
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("ApplicationId", "Status", "CreatedAt");
+
+                    b.ToTable("NotificationDeliveries", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.NotificationTemplate", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Html")
+                        .IsRequired()
+                        .HasMaxLength(40000)
+                        .HasColumnType("character varying(40000)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedById")
+                        .HasColumnType("text");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("NotificationTemplates", (string)null);
                 });
 
             modelBuilder.Entity("FeedbackConsole.Core.Domain.Release", b =>
@@ -1462,6 +1693,8 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                     b.HasIndex("ApplicationId", "InteractionExternalId");
 
                     b.HasIndex("EnrichedAt", "Id");
+
+                    b.HasIndex("ApplicationId", "EndUserId", "OccurredAt");
 
                     b.HasIndex("ApplicationId", "OccurredAt", "Kind");
 
@@ -1726,6 +1959,15 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                     b.Navigation("FailureMode");
                 });
 
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.EndUserPreference", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.Application", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("FeedbackConsole.Core.Domain.EntryRevision", b =>
                 {
                     b.HasOne("FeedbackConsole.Core.Domain.KnowledgeEntry", null)
@@ -1817,6 +2059,40 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                         .HasForeignKey("KnowledgeBaseId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.Notification", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.Application", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.NotificationChannelSettings", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.Application", null)
+                        .WithOne()
+                        .HasForeignKey("FeedbackConsole.Core.Domain.NotificationChannelSettings", "ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.NotificationDelivery", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.Application", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("FeedbackConsole.Core.Domain.Notification", "Notification")
+                        .WithMany()
+                        .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.Navigation("Notification");
                 });
 
             modelBuilder.Entity("FeedbackConsole.Core.Domain.Release", b =>

@@ -562,6 +562,29 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                     b.ToTable("DomainEvents", (string)null);
                 });
 
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.EndUserPreference", b =>
+                {
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EndUserId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("EmailOptOut")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("InAppOptOut")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ApplicationId", "EndUserId");
+
+                    b.ToTable("EndUserPreferences", (string)null);
+                });
+
             modelBuilder.Entity("FeedbackConsole.Core.Domain.EntryRevision", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1092,6 +1115,8 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("ApplicationId", "ConversationId", "OccurredAt");
 
+                    b.HasIndex("ApplicationId", "EndUserId", "OccurredAt");
+
                     b.ToTable("Interactions", (string)null);
                 });
 
@@ -1204,6 +1229,210 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                     b.HasIndex("KnowledgeBaseId", "UpdatedAt");
 
                     b.ToTable("KnowledgeEntries", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.Notification", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EndUserId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Feedback")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("InApp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PublicId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ServedCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TriggerKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PublicId")
+                        .IsUnique();
+
+                    b.HasIndex("ApplicationId", "EndUserId", "Id");
+
+                    b.HasIndex("ApplicationId", "TriggerKey", "EndUserId")
+                        .IsUnique();
+
+                    b.ToTable("Notifications", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.NotificationChannelSettings", b =>
+                {
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("AllowPrivateTargets")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("DailyDigest")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("EmailEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("WebhookDisabledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("WebhookSecret")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WebhookUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ApplicationId");
+
+                    b.ToTable("NotificationChannelSettings", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.NotificationDelivery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Digest")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("NotificationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Payload")
+                        .HasMaxLength(64000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NotificationId");
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("ApplicationId", "Status", "CreatedAt");
+
+                    b.ToTable("NotificationDeliveries", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.NotificationTemplate", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Html")
+                        .IsRequired()
+                        .HasMaxLength(40000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedById")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("NotificationTemplates", (string)null);
                 });
 
             modelBuilder.Entity("FeedbackConsole.Core.Domain.Release", b =>
@@ -1440,6 +1669,8 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                     b.HasIndex("ApplicationId", "InteractionExternalId");
 
                     b.HasIndex("EnrichedAt", "Id");
+
+                    b.HasIndex("ApplicationId", "EndUserId", "OccurredAt");
 
                     b.HasIndex("ApplicationId", "OccurredAt", "Kind");
 
@@ -1698,6 +1929,15 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                     b.Navigation("FailureMode");
                 });
 
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.EndUserPreference", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.Application", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("FeedbackConsole.Core.Domain.EntryRevision", b =>
                 {
                     b.HasOne("FeedbackConsole.Core.Domain.KnowledgeEntry", null)
@@ -1789,6 +2029,40 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                         .HasForeignKey("KnowledgeBaseId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.Notification", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.Application", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.NotificationChannelSettings", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.Application", null)
+                        .WithOne()
+                        .HasForeignKey("FeedbackConsole.Core.Domain.NotificationChannelSettings", "ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.NotificationDelivery", b =>
+                {
+                    b.HasOne("FeedbackConsole.Core.Domain.Application", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("FeedbackConsole.Core.Domain.Notification", "Notification")
+                        .WithMany()
+                        .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.Navigation("Notification");
                 });
 
             modelBuilder.Entity("FeedbackConsole.Core.Domain.Release", b =>

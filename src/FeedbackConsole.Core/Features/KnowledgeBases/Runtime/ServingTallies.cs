@@ -19,7 +19,7 @@ namespace FeedbackConsole.Core.Features.KnowledgeBases.Runtime;
 /// <see cref="KnowledgeRuntimeWorker"/>, adds them to <c>EntryServingTallies</c> with one upsert per row. A crash
 /// (not a shutdown) loses the counts since the last flush: acceptable for impact counters, never for decisions.
 /// </summary>
-public sealed class ServingTallies(IDbContextFactory<FeedbackDbContext> contexts, TimeProvider time)
+public sealed class ServingTallies(IDbContextFactory<FeedbackDbContext> contexts, TimeProvider time, Notifications.NotificationOutbox? milestones = null)
 {
     private readonly ConcurrentDictionary<TallyKey, Counter> _counters = new();
 
@@ -59,6 +59,13 @@ public sealed class ServingTallies(IDbContextFactory<FeedbackDbContext> contexts
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await UpsertAsync(db, rows, cancellationToken);
+            if (milestones is not null)
+            {
+                // "Your fix has helped N people", written with the counts that reached N.
+                await milestones.OnServedAsync(db, [.. rows.Select(r => (r.EntryId, r.RevisionId, r.Count))], time.GetUtcNow(), cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
             await transaction.CommitAsync(cancellationToken);
             return rows.Count;
         }

@@ -6,18 +6,35 @@ namespace FeedbackConsole.Core.Features.Triage.Cases;
 /// A reviewer dismisses an open case with a reason written for the end user, who may read it in their
 /// notification ("Thanks — this answer was correct for your plan").
 /// </summary>
-public sealed class DismissCase(CaseEditor editor)
+public sealed class DismissCase(CaseEditor editor, Notifications.NotificationOutbox outbox)
 {
     public const int MinReasonLength = 10;
     public const int MaxReasonLength = 1000;
 
-    public Task<CaseCommandResult> HandleAsync(
+    public async Task<CaseCommandResult> HandleAsync(
         long caseId, CaseStamp loaded, string? reason, string actingUserId, CancellationToken cancellationToken = default)
     {
         var (text, invalid) = NormalizeReason(reason);
-        return invalid is not null
-            ? Task.FromResult(CaseCommandResult.Refused(invalid))
-            : editor.RunAsync(caseId, loaded, actingUserId, "dismissed", edit => Task.FromResult(Apply(edit, text!)), cancellationToken);
+        if (invalid is not null)
+        {
+            return CaseCommandResult.Refused(invalid);
+        }
+
+        var result = await editor.RunAsync(caseId, loaded, actingUserId, "dismissed", edit => ApplyAndNotifyAsync(edit, text!, outbox, cancellationToken), cancellationToken);
+        outbox.Wake();
+        return result;
+    }
+
+    /// <summary><see cref="Apply"/>, then the end users' notifications in the same transaction.</summary>
+    internal static async Task<string?> ApplyAndNotifyAsync(CaseEdit edit, string reason, Notifications.NotificationOutbox outbox, CancellationToken cancellationToken)
+    {
+        if (Apply(edit, reason) is { } refused)
+        {
+            return refused;
+        }
+
+        await outbox.OnDismissedAsync(edit.Db, edit.Case, reason, edit.Now, cancellationToken);
+        return null;
     }
 
     /// <summary>The trimmed reason, or why it cannot be used.</summary>
