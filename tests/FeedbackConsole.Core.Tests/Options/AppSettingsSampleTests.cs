@@ -21,6 +21,7 @@ public sealed class AppSettingsSampleTests
         (DemoOptions.Section, typeof(DemoOptions)),
         (TriageOptions.Section, typeof(TriageOptions)),
         (KnowledgeRuntimeOptions.Section, typeof(KnowledgeRuntimeOptions)),
+        (ImpactOptions.Section, typeof(ImpactOptions)),
     ];
 
     private static IConfigurationRoot Sample() =>
