@@ -39,9 +39,8 @@ public sealed class GetCorrectionImpact(IDbContextFactory<FeedbackDbContext> con
         int EndUserCount,
         ReleasedCorrection? Release,
         IReadOnlyList<ServedDay> Served,
-        Satisfaction? After,
-        Satisfaction? Before,
-        string? BeforeBasis,
+        IReadOnlyList<string> FailureModes,
+        CorrectionOutcome? Outcome,
         int? NotificationsSent);
 
     public async Task<Detail?> HandleAsync(Guid revisionId, CancellationToken cancellationToken = default)
@@ -82,8 +81,7 @@ public sealed class GetCorrectionImpact(IDbContextFactory<FeedbackDbContext> con
 
         var release = (await ImpactCorrections.LoadAsync(db, head.ApplicationId, revisionId, cancellationToken)).FirstOrDefault(c => c.RevisionId == revisionId);
         List<ServedDay> served = [];
-        Satisfaction? after = null, before = null;
-        string? basis = null;
+        CorrectionOutcome? outcome = null;
         if (release is not null)
         {
             var served1 = release.ServedRevisionIds.ToList();
@@ -92,15 +90,17 @@ public sealed class GetCorrectionImpact(IDbContextFactory<FeedbackDbContext> con
                 .OrderBy(g => g.Key)
                 .Select(g => new ServedDay(g.Key, g.Sum(t => t.Count)))
                 .ToList();
-            (after, before, basis) = (await ImpactCorrections.SatisfactionAsync(db, head.ApplicationId, [release], cancellationToken))[revisionId];
+            outcome = (await ImpactCorrections.OutcomesAsync(db, head.ApplicationId, [release], cancellationToken))[revisionId];
         }
 
+        var modeIds = await db.CaseFailureModes.AsNoTracking().Where(m => caseIds.Contains(m.CaseId)).Select(m => m.FailureModeId).Distinct().ToListAsync(cancellationToken);
+        var modeKeys = await db.FailureModes.AsNoTracking().Where(m => modeIds.Contains(m.Id)).OrderBy(m => m.Key).Select(m => m.Key).ToListAsync(cancellationToken);
         var notifications = await notified.NotificationsForCasesAsync(caseIds, cancellationToken);
         return new Detail(
             r.Id, r.EntryId, r.Number, r.Title, r.Change, r.State, r.KnowledgeBaseId, head.Key, head.Name, head.ApplicationId,
             names.GetValueOrDefault(r.AuthorId, r.AuthorId), r.ReviewerId is null ? null : names.GetValueOrDefault(r.ReviewerId, r.ReviewerId),
             [.. cases.Select(c => new SourceCase(c.Id, c.Status, c.Input.Length > 160 ? c.Input[..160] + "…" : c.Input, c.SignalCount))],
-            signals, endUsers, release, served, after, before, basis, notifications);
+            signals, endUsers, release, served, modeKeys, outcome, notifications);
     }
 
     private static string? DetailOf(Signal s) => s.Kind switch

@@ -66,7 +66,7 @@ public sealed class GetImpactDashboard(IDbContextFactory<FeedbackDbContext> cont
         var corrections = await ImpactCorrections.LoadAsync(db, app, null, cancellationToken);
         var top = corrections.Where(c => c.TimesServed > 0 || c.ReleasedAt < end)
             .OrderByDescending(c => c.TimesServed).ThenByDescending(c => c.ReleasedAt).Take(TopCorrectionCount).ToList();
-        var satisfaction = await ImpactCorrections.SatisfactionAsync(db, app, top, cancellationToken);
+        var outcomes = await ImpactCorrections.OutcomesAsync(db, app, top, cancellationToken);
 
         var modes = await db.FailureModes.AsNoTracking().Select(m => new { m.Id, m.Key, m.Name }).ToDictionaryAsync(m => m.Id, cancellationToken);
         var segmentValues = await db.ImpactSegmentValues.AsNoTracking().Where(v => v.ApplicationId == app)
@@ -146,11 +146,9 @@ public sealed class GetImpactDashboard(IDbContextFactory<FeedbackDbContext> cont
         }
 
         int[]? notifiedSeries = notifiedPerWeek is null ? null : [.. weeks.Select(w => notifiedPerWeek.GetValueOrDefault(w))];
-        var topRows = top.Select(c =>
-        {
-            var (after, before, basis) = satisfaction[c.RevisionId];
-            return new TopCorrection(c.RevisionId, c.Title, c.KnowledgeBaseKey, c.ReleaseLabel, c.ReleasedAt, c.TimesServed, after, before, basis);
-        }).ToList();
+        var topRows = top.Select(c => new TopCorrection(
+            c.RevisionId, c.Title, c.KnowledgeBaseKey, c.ReleaseLabel, c.ReleasedAt, c.TimesServed,
+            [.. c.FailureModeIds.Select(id => modes.TryGetValue(id, out var m) ? m.Key : $"#{id}")], outcomes[c.RevisionId])).ToList();
 
         IReadOnlyList<string> Values(string dimension) => [.. segmentValues.Where(v => v.Dimension == dimension).Select(v => v.Value).Order(StringComparer.Ordinal)];
         return new ImpactDashboard(
@@ -222,7 +220,7 @@ public sealed record VersionRate(string Version, int Signals, int Polar, int Neg
 
 public sealed record TopCorrection(
     Guid RevisionId, string Title, string KnowledgeBaseKey, string Release, DateTimeOffset ReleasedAt, long TimesServed,
-    Satisfaction After, Satisfaction Before, string BeforeBasis);
+    IReadOnlyList<string> FailureModes, CorrectionOutcome Outcome);
 
 /// <summary>The dashboard's data: days and weeks of the range, and one property per chart.</summary>
 public sealed record ImpactDashboard(

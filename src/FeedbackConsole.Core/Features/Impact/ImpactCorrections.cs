@@ -28,6 +28,12 @@ public sealed record ReleasedCorrection(
     public DateOnly ReleasedDay => ImpactRollup.DayOf(ReleasedAt);
 }
 
+/// <summary>
+/// Around one correction: satisfaction when its entry was used since release (and before, when the entry existed), and
+/// its failure modes' complaints as a share of all good-or-bad feedback, 28 days before the release and 28 days from it.
+/// </summary>
+public sealed record CorrectionOutcome(Satisfaction After, Satisfaction? Before, double? ModeShareBefore, double? ModeShareAfter);
+
 /// <summary>Satisfaction: the share of good among the signals that said good or bad.</summary>
 public sealed record Satisfaction(int Positive, int Negative)
 {
@@ -107,14 +113,15 @@ internal static class ImpactCorrections
     }
 
     /// <summary>
-    /// Satisfaction of interactions that retrieved the entry since its release, and before it: the same entry in the
-    /// <see cref="BeforeDays"/> days before (when it existed and was used), otherwise the interactions whose case carries
-    /// the correction's failure modes in those days.
+    /// What changed around each correction: satisfaction of interactions that retrieved its entry since release (and, for
+    /// an entry that existed before, in the <see cref="BeforeDays"/> days before), and the share of all good-or-bad
+    /// feedback that was a complaint of its cases' failure modes in the <see cref="BeforeDays"/> days before the release
+    /// against the same number of days from it.
     /// </summary>
-    public static async Task<Dictionary<Guid, (Satisfaction After, Satisfaction Before, string BeforeBasis)>> SatisfactionAsync(
+    public static async Task<Dictionary<Guid, CorrectionOutcome>> OutcomesAsync(
         FeedbackDbContext db, Guid applicationId, IReadOnlyList<ReleasedCorrection> corrections, CancellationToken cancellationToken)
     {
-        var result = new Dictionary<Guid, (Satisfaction, Satisfaction, string)>();
+        var result = new Dictionary<Guid, CorrectionOutcome>();
         if (corrections.Count == 0)
         {
             return result;
@@ -129,33 +136,38 @@ internal static class ImpactCorrections
 
         var modeIds = corrections.SelectMany(c => c.FailureModeIds).Distinct().ToList();
         var from = corrections.Min(c => c.ReleasedDay).AddDays(-BeforeDays);
-        var to = corrections.Max(c => c.ReleasedDay);
+        var to = corrections.Max(c => c.ReleasedDay).AddDays(BeforeDays);
         var modeDays = modeIds.Count == 0
             ? []
             : await db.ImpactFailureModeDays.AsNoTracking()
                 .Where(m => m.ApplicationId == applicationId && !m.Detailed && m.Day >= from && m.Day < to && modeIds.Contains(m.FailureModeId))
                 .GroupBy(m => new { m.FailureModeId, m.Day })
-                .Select(g => new { g.Key.FailureModeId, g.Key.Day, Positive = g.Sum(m => m.Positive), Negative = g.Sum(m => m.Negative) })
+                .Select(g => new { g.Key.FailureModeId, g.Key.Day, Negative = g.Sum(m => m.Negative) })
                 .ToListAsync(cancellationToken);
+        var polarDays = await db.ImpactSignalDays.AsNoTracking()
+            .Where(r => r.ApplicationId == applicationId && !r.Detailed && r.Day >= from && r.Day < to)
+            .GroupBy(r => r.Day)
+            .Select(g => new { Day = g.Key, Polar = g.Sum(r => r.Positive + r.Negative) })
+            .ToDictionaryAsync(g => g.Day, g => g.Polar, cancellationToken);
 
         foreach (var c in corrections)
         {
             var key = EntryKey(c.EntryId);
-            var start = c.ReleasedDay.AddDays(-BeforeDays);
+            var (start, end) = (c.ReleasedDay.AddDays(-BeforeDays), c.ReleasedDay.AddDays(BeforeDays));
             var mine = entryDays.Where(e => e.EntryId == key).ToList();
             var after = new Satisfaction(mine.Where(e => e.Day >= c.ReleasedDay).Sum(e => e.Positive), mine.Where(e => e.Day >= c.ReleasedDay).Sum(e => e.Negative));
             var before = new Satisfaction(
                 mine.Where(e => e.Day >= start && e.Day < c.ReleasedDay).Sum(e => e.Positive),
                 mine.Where(e => e.Day >= start && e.Day < c.ReleasedDay).Sum(e => e.Negative));
-            var basis = "the same entry before";
-            if (before.Polar == 0)
+
+            double? ModeRate(DateOnly a, DateOnly b)
             {
-                var same = modeDays.Where(m => c.FailureModeIds.Contains(m.FailureModeId) && m.Day >= start && m.Day < c.ReleasedDay).ToList();
-                before = new Satisfaction(same.Sum(m => m.Positive), same.Sum(m => m.Negative));
-                basis = "the same failure mode before";
+                var polar = polarDays.Where(p => p.Key >= a && p.Key < b).Sum(p => p.Value);
+                var negative = modeDays.Where(m => c.FailureModeIds.Contains(m.FailureModeId) && m.Day >= a && m.Day < b).Sum(m => m.Negative);
+                return polar == 0 || c.FailureModeIds.Count == 0 ? null : (double)negative / polar;
             }
 
-            result[c.RevisionId] = (after, before, basis);
+            result[c.RevisionId] = new CorrectionOutcome(after, before.Polar == 0 ? null : before, ModeRate(start, c.ReleasedDay), ModeRate(c.ReleasedDay, end));
         }
 
         return result;

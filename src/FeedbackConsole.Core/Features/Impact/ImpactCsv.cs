@@ -53,11 +53,13 @@ public static class ImpactCsv
                     [.. d.ByModel.Select(v => new[] { "model", v.Version, N(v.Signals), N(v.Polar), N(v.Negative), Share(v.Rate) })
                         .Concat(d.ByPrompt.Select(v => new[] { "prompt", v.Version, N(v.Signals), N(v.Polar), N(v.Negative), Share(v.Rate) }))]);
             case TopCorrections:
-                return (["revision_id", "title", "knowledge_base", "release", "released_at_utc", "times_served", "satisfaction_after", "signals_after", "satisfaction_before", "signals_before", "before_basis"],
+                return (["revision_id", "title", "knowledge_base", "release", "released_at_utc", "times_served", "satisfaction_when_used", "signals_when_used",
+                        "satisfaction_same_entry_before", "signals_same_entry_before", "failure_modes", "failure_mode_share_28d_before", "failure_mode_share_28d_after"],
                     [.. d.TopCorrections.Select(c => new[]
                     {
                         c.RevisionId.ToString(), c.Title, c.KnowledgeBaseKey, c.Release, c.ReleasedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
-                        N(c.TimesServed), Share(c.After.Share), N(c.After.Polar), Share(c.Before.Share), N(c.Before.Polar), c.BeforeBasis,
+                        N(c.TimesServed), Share(c.Outcome.After.Share), N(c.Outcome.After.Polar), Share(c.Outcome.Before?.Share), c.Outcome.Before is { } b ? N(b.Polar) : null,
+                        string.Join(" ", c.FailureModes), Share(c.Outcome.ModeShareBefore), Share(c.Outcome.ModeShareAfter),
                     })]);
             default:
                 throw new ArgumentOutOfRangeException(nameof(chart), chart, "Unknown chart.");

@@ -246,9 +246,11 @@ public sealed class ImpactRollupTests
         Assert.Equal((release, "support-facts v1"), (marker.ReleaseId, marker.Label));
         var top = Assert.Single(d.TopCorrections);
         Assert.Equal((revision, 42L), (top.RevisionId, top.TimesServed));
-        Assert.Equal((3, 1), (top.After.Positive, top.After.Negative));
-        Assert.Equal((1, 3), (top.Before.Positive, top.Before.Negative));
-        Assert.Equal("the same failure mode before", top.BeforeBasis);
+        Assert.Equal((3, 1), (top.Outcome.After.Positive, top.Outcome.After.Negative));
+        Assert.Null(top.Outcome.Before); // a new entry: nothing used it before
+        Assert.Equal(["factual.outdated"], top.FailureModes);
+        // factual.outdated complaints: 3 of the 4 good-or-bad signals in the 28 days before; none of the 4 after.
+        Assert.Equal((0.75, 0.0), (top.Outcome.ModeShareBefore, top.Outcome.ModeShareAfter));
         Assert.Equal([0, 1, 0], d.CorrectionsReleased); // the release day is in the second of three weeks
 
         var detail = await w.Host.InScopeAsync<GetCorrectionImpact, GetCorrectionImpact.Detail?>(h => h.HandleAsync(revision, Ct));
@@ -257,8 +259,8 @@ public sealed class ImpactRollupTests
         Assert.Equal(4, detail.Signals.Count);
         Assert.Equal(1, detail.EndUserCount);
         Assert.Equal([(releaseDay, 40L), (releaseDay.AddDays(1), 2L)], detail.Served.Select(s => (s.Day, s.Count)));
-        Assert.Equal(0.75, detail.After!.Share);
-        Assert.Equal(0.25, detail.Before!.Share);
+        Assert.Equal(0.75, detail.Outcome!.After.Share);
+        Assert.Equal(0.75, detail.Outcome.ModeShareBefore);
         Assert.Null(detail.NotificationsSent);
     }
 
