@@ -207,7 +207,7 @@ public sealed class ImpactScenarioTests(BrowserFixture browser)
         // The correction's own page, from the dashboard.
         await lead.Page.SetViewportSizeAsync(1280, 900);
         await impact.GotoAsync(query);
-        await lead.RunAndWaitForCircuitAsync(() => impact.TopCorrections.GetByRole(AriaRole.Link, new() { Name = "Refund window is 30 days" }).ClickAsync());
+        await impact.TopCorrections.GetByRole(AriaRole.Link, new() { Name = "Refund window is 30 days" }).ClickAsync();
         await Expect(lead.Page.GetByRole(AriaRole.Heading, new() { Name = "Refund window is 30 days", Level = 1 })).ToBeVisibleAsync();
         await Expect(lead.Page.GetByTestId("released-in")).ToHaveTextAsync("support-facts v3");
         await Expect(lead.Page.GetByText("Notifications arrive with the notifier.")).ToBeVisibleAsync();

@@ -40,7 +40,7 @@ public partial class CorrectionImpact
         var layout = new Plotly.Blazor.Layout
         {
             Height = 260, Margin = new Plotly.Blazor.LayoutLib.Margin { L = 56, R = 24, T = 16, B = 40 }, PaperBgColor = "rgba(0,0,0,0)", PlotBgColor = "rgba(0,0,0,0)",
-            ShowLegend = false, YAxis = [new Plotly.Blazor.LayoutLib.YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = "Times served" } }],
+            ShowLegend = false, YAxis = [new Plotly.Blazor.LayoutLib.YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = "Times served" }, TickFormat = ",d" }],
         };
         return new ImpactChartModel(
             "chart-served", "Times served over time", "How often the application retrieved this correction each UTC day since it went Live.",

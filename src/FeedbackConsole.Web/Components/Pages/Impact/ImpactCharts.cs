@@ -118,7 +118,7 @@ public static class ImpactCharts
             Line("resolve p50", d.TimeToResolve.Select(w => H(w.P50)), Palette[2], null),
             Line("resolve p90", d.TimeToResolve.Select(w => H(w.P90)), Palette[2], "dot"),
         };
-        var layout = BaseLayout("Hours");
+        var layout = WeeklyLayout(d, "Hours");
         layout.YAxis[0].RangeMode = Plotly.Blazor.LayoutLib.YAxisLib.RangeModeEnum.ToZero;
         var any = d.TimeToTriage.Concat(d.TimeToResolve).Any(w => w.P50 is not null);
         var waiting = d.TimeToTriage.Sum(w => w.Pending);
@@ -140,7 +140,8 @@ public static class ImpactCharts
             data.Add(new Bar { Name = "end users notified", X = Weeks(d), Y = [.. notified.Cast<object>()], Marker = new Plotly.Blazor.Traces.BarLib.Marker { Color = Palette[4] } });
         }
 
-        var layout = BaseLayout("Per week");
+        var layout = WeeklyLayout(d, "Per week");
+        layout.YAxis[0].TickFormat = ",d";
         layout.BarMode = BarModeEnum.Group;
         string? empty = d.CorrectionCount == 0
             ? "No releases yet — publish one to see its effect. Corrections proposed from cases count here once their release goes Live."
@@ -173,6 +174,15 @@ public static class ImpactCharts
             model ? "chart-models" : "chart-prompts", $"Negative rate per {what}",
             $"Share of good-or-bad feedback that was negative for each {what} in the period (label: rate of how many signals); compare a new version with the one it replaced.",
             data, layout, rows.Count == 0 ? $"No good-or-bad feedback in this period, or interactions did not send a {what}." : null, ImpactCsv.Versions);
+    }
+
+    /// <summary>Weekly charts label each week by its Monday (Plotly's own date ticks fall on Sundays).</summary>
+    private static Plotly.Blazor.Layout WeeklyLayout(ImpactDashboard d, string yTitle)
+    {
+        var layout = BaseLayout(yTitle);
+        layout.XAxis[0].TickVals = Weeks(d);
+        layout.XAxis[0].TickFormat = "%b %-d";
+        return layout;
     }
 
     private static Plotly.Blazor.Layout BaseLayout(string yTitle) => new()
