@@ -203,6 +203,9 @@ public sealed class ImpactScenarioTests(BrowserFixture browser)
         await impact.GotoAsync(query);
         await Expect(impact.Plot("Negative rate over time, with releases")).ToBeVisibleAsync();
         await lead.ScreenshotAsync("91-impact-390");
+        await lead.ScreenshotAsync("91-impact-390-top", fullPage: false);
+        await impact.Chart("Negative rate over time, with releases").ScrollIntoViewIfNeededAsync();
+        await lead.ScreenshotAsync("91-impact-390-chart", fullPage: false);
 
         // The correction's own page, from the dashboard.
         await lead.Page.SetViewportSizeAsync(1280, 900);

@@ -141,7 +141,11 @@ public static class ImpactCharts
         }
 
         var layout = WeeklyLayout(d, "Per week");
-        layout.YAxis[0].TickFormat = ",d";
+        layout.YAxis[0].RangeMode = Plotly.Blazor.LayoutLib.YAxisLib.RangeModeEnum.ToZero;
+        if (d.CorrectionsReleased.Concat(d.EndUsersNotified ?? []).DefaultIfEmpty().Max() <= 10)
+        {
+            layout.YAxis[0].DTick = 1; // whole corrections, not 0.2 of one
+        }
         layout.BarMode = BarModeEnum.Group;
         string? empty = d.CorrectionCount == 0
             ? "No releases yet — publish one to see its effect. Corrections proposed from cases count here once their release goes Live."
