@@ -78,9 +78,10 @@ var impactNoPostgres = new Option<bool>("--no-postgres") { Description = "Skip t
 var impactIterations = new Option<int>("--iterations") { Description = "Timed dashboard loads per scenario (after 5 warm-up loads)", DefaultValueFactory = _ => 30 };
 var impactScale = new Option<double>("--scale") { Description = "Fraction of the 1M-signal data set to load, for a quick try", DefaultValueFactory = _ => 1.0 };
 var impactKeep = new Option<bool>("--keep") { Description = "Keep the work folder (the SQLite database) for a look afterwards" };
+var impactNoSqlite = new Option<bool>("--no-sqlite") { Description = "Skip the SQLite run" };
 var impact = new Command("impact", "Impact dashboard speed (issue 6): all of the dashboard's data for one filter, with 1M signals over 90 days, on SQLite and PostgreSQL; plus building the rollups and a pass after late signals.")
 {
-    impactPostgres, impactNoPostgres, impactIterations, impactScale, impactKeep,
+    impactPostgres, impactNoPostgres, impactIterations, impactScale, impactKeep, impactNoSqlite,
 };
 impact.SetAction(async (parse, cancellationToken) =>
 {
@@ -94,7 +95,8 @@ impact.SetAction(async (parse, cancellationToken) =>
         !parse.GetValue(impactNoPostgres),
         parse.GetValue(impactIterations),
         size,
-        parse.GetValue(impactKeep)));
+        parse.GetValue(impactKeep),
+        !parse.GetValue(impactNoSqlite)));
 });
 root.Subcommands.Add(impact);
 

@@ -22,6 +22,9 @@ public sealed class ImpactPage(BrowserSession session)
 
     public ILocator Filter(string label) => Page.GetByRole(AriaRole.Search, new() { Name = "Dashboard filters" }).GetByLabel(label, new() { Exact = true });
 
+    /// <summary>The application select's text box (MudSelect shows the chosen label in a read-only input).</summary>
+    public ILocator ApplicationInput => Page.GetByRole(AriaRole.Search, new() { Name = "Dashboard filters" }).Locator("input").First;
+
     public ILocator TopCorrections => Page.GetByTestId("top-corrections");
 
     public async Task GotoAsync(string query = "")

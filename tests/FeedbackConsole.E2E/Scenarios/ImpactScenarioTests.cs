@@ -167,6 +167,7 @@ public sealed class ImpactScenarioTests(BrowserFixture browser)
         var interactive = clock.Elapsed;
         TestContext.Current.SendDiagnosticMessage($"Impact dashboard interactive with its charts drawn after {interactive.TotalMilliseconds:0} ms ({provider}).");
 
+        await Expect(impact.ApplicationInput).ToHaveValueAsync("Acme Support Assistant"); // the name, not the id
         await lead.ScreenshotAsync("90-impact-1280");
 
         // The release marker and its label, the failure-mode lines, and only the basic bundle.
@@ -190,7 +191,6 @@ public sealed class ImpactScenarioTests(BrowserFixture browser)
         Assert.Contains("support-facts v3", text, StringComparison.Ordinal);
 
         await Expect(impact.TopCorrections).ToContainTextAsync("Refund window is 30 days");
-        await lead.ScreenshotAsync("90-impact-1280");
 
         // A filter goes into the address, so the view can be shared.
         await impact.Filter("Role").ClickAsync();
@@ -202,6 +202,7 @@ public sealed class ImpactScenarioTests(BrowserFixture browser)
         await lead.Page.SetViewportSizeAsync(390, 844);
         await impact.GotoAsync(query);
         await Expect(impact.Plot("Negative rate over time, with releases")).ToBeVisibleAsync();
+        await Expect(impact.ApplicationInput).ToHaveValueAsync("Acme Support Assistant");
         await lead.ScreenshotAsync("91-impact-390");
         await lead.ScreenshotAsync("91-impact-390-top", fullPage: false);
         await impact.Chart("Negative rate over time, with releases").ScrollIntoViewIfNeededAsync();

@@ -29,6 +29,9 @@ public sealed class ImpactRollup(IDbContextFactory<FeedbackDbContext> contexts, 
     internal const string SignalStream = "signals";
     internal const string CaseStream = "cases";
 
+    /// <summary>Dirty days gathered before they are recomputed and the watermarks move (bounds a backfill's pass).</summary>
+    private const int MaxDirtyDays = 2_000;
+
     /// <summary>A case whose signals span more days than this only marks its first and last days (guards a runaway range).</summary>
     private const int MaxCaseSpanDays = 62;
 
@@ -52,6 +55,10 @@ public sealed class ImpactRollup(IDbContextFactory<FeedbackDbContext> contexts, 
         }
     }
 
+    /// <summary>
+    /// Reads changes page by page until caught up (or until <see cref="MaxDirtyDays"/> days are dirty), recomputes each
+    /// dirty day once, then moves the watermarks. A crash before the last step only means reading the changes again.
+    /// </summary>
     private async Task<(int Days, bool More)> PassAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -59,70 +66,87 @@ public sealed class ImpactRollup(IDbContextFactory<FeedbackDbContext> contexts, 
         var marks = await db.ImpactWatermarks.ToDictionaryAsync(w => w.Stream, cancellationToken);
         var signalMark = marks.GetValueOrDefault(SignalStream) ?? new ImpactWatermark { Stream = SignalStream, At = Beginning };
         var caseMark = marks.GetValueOrDefault(CaseStream) ?? new ImpactWatermark { Stream = CaseStream, At = Beginning };
-
-        var (signalAt, signalId) = (signalMark.At, signalMark.LastId);
-        var signals = await db.Signals.AsNoTracking()
-            .Where(s => s.EnrichedAt != null && (s.EnrichedAt > signalAt || (s.EnrichedAt == signalAt && s.Id > signalId)) && s.EnrichedAt <= horizon)
-            .OrderBy(s => s.EnrichedAt).ThenBy(s => s.Id)
-            .Take(PageSize)
-            .Select(s => new { s.ApplicationId, s.OccurredAt, At = s.EnrichedAt!.Value, s.Id })
-            .ToListAsync(cancellationToken);
-
-        var (caseAt, caseId) = (caseMark.At, caseMark.LastId);
-        var cases = await db.Cases.AsNoTracking()
-            .Where(c => (c.UpdatedAt > caseAt || (c.UpdatedAt == caseAt && c.Id > caseId)) && c.UpdatedAt <= horizon)
-            .OrderBy(c => c.UpdatedAt).ThenBy(c => c.Id)
-            .Take(PageSize)
-            .Select(c => new { c.ApplicationId, c.CreatedAt, c.FirstSignalAt, c.LastSignalAt, c.UpdatedAt, c.Id })
-            .ToListAsync(cancellationToken);
-
+        var (signalAt, signalId, caseAt, caseId) = (signalMark.At, signalMark.LastId, caseMark.At, caseMark.LastId);
         var dirty = new HashSet<(Guid App, DateOnly Day)>();
-        foreach (var s in signals)
+        bool more;
+        do
         {
-            dirty.Add((s.ApplicationId, DayOf(s.OccurredAt)));
-        }
+            var signals = await db.Signals.AsNoTracking()
+                .Where(s => s.EnrichedAt != null && (s.EnrichedAt > signalAt || (s.EnrichedAt == signalAt && s.Id > signalId)) && s.EnrichedAt <= horizon)
+                .OrderBy(s => s.EnrichedAt).ThenBy(s => s.Id)
+                .Take(PageSize)
+                .Select(s => new { s.ApplicationId, s.OccurredAt, At = s.EnrichedAt!.Value, s.Id })
+                .ToListAsync(cancellationToken);
+            var cases = await db.Cases.AsNoTracking()
+                .Where(c => (c.UpdatedAt > caseAt || (c.UpdatedAt == caseAt && c.Id > caseId)) && c.UpdatedAt <= horizon)
+                .OrderBy(c => c.UpdatedAt).ThenBy(c => c.Id)
+                .Take(PageSize)
+                .Select(c => new { c.ApplicationId, c.CreatedAt, c.FirstSignalAt, c.LastSignalAt, c.UpdatedAt, c.Id })
+                .ToListAsync(cancellationToken);
 
-        foreach (var c in cases)
-        {
-            dirty.Add((c.ApplicationId, DayOf(c.CreatedAt)));
-            var (first, last) = (DayOf(c.FirstSignalAt), DayOf(c.LastSignalAt));
-            if (last.DayNumber - first.DayNumber > MaxCaseSpanDays)
+            foreach (var s in signals)
             {
-                dirty.Add((c.ApplicationId, first));
-                dirty.Add((c.ApplicationId, last));
-                continue;
+                dirty.Add((s.ApplicationId, DayOf(s.OccurredAt)));
             }
 
-            for (var day = first; day <= last; day = day.AddDays(1))
+            foreach (var c in cases)
             {
-                dirty.Add((c.ApplicationId, day));
+                dirty.Add((c.ApplicationId, DayOf(c.CreatedAt)));
+                var (first, last) = (DayOf(c.FirstSignalAt), DayOf(c.LastSignalAt));
+                if (last.DayNumber - first.DayNumber > MaxCaseSpanDays)
+                {
+                    dirty.Add((c.ApplicationId, first));
+                    dirty.Add((c.ApplicationId, last));
+                    continue;
+                }
+
+                for (var day = first; day <= last; day = day.AddDays(1))
+                {
+                    dirty.Add((c.ApplicationId, day));
+                }
             }
+
+            if (signals.Count > 0)
+            {
+                (signalAt, signalId) = (signals[^1].At, signals[^1].Id);
+            }
+
+            if (cases.Count > 0)
+            {
+                (caseAt, caseId) = (cases[^1].UpdatedAt, cases[^1].Id);
+            }
+
+            more = signals.Count == PageSize || cases.Count == PageSize;
         }
+        while (more && dirty.Count < MaxDirtyDays);
 
         foreach (var (app, day) in dirty.OrderBy(d => d.Day).ThenBy(d => d.App))
         {
             await RecomputeDayAsync(app, day, cancellationToken);
         }
 
-        if (signals.Count > 0)
+        var moved = false;
+        if ((signalAt, signalId) != (signalMark.At, signalMark.LastId))
         {
-            (signalMark.At, signalMark.LastId) = (signals[^1].At, signals[^1].Id);
+            (signalMark.At, signalMark.LastId) = (signalAt, signalId);
             Track(db, signalMark, marks.ContainsKey(SignalStream));
+            moved = true;
         }
 
-        if (cases.Count > 0)
+        if ((caseAt, caseId) != (caseMark.At, caseMark.LastId))
         {
-            (caseMark.At, caseMark.LastId) = (cases[^1].UpdatedAt, cases[^1].Id);
+            (caseMark.At, caseMark.LastId) = (caseAt, caseId);
             Track(db, caseMark, marks.ContainsKey(CaseStream));
+            moved = true;
         }
 
-        if (signals.Count > 0 || cases.Count > 0)
+        if (moved)
         {
             using var writerTurn = await IngestionTransaction.EnterSqliteWriterAsync(db, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        return (dirty.Count, signals.Count == PageSize || cases.Count == PageSize);
+        return (dirty.Count, more);
     }
 
     private static void Track(FeedbackDbContext db, ImpactWatermark mark, bool existing)
