@@ -19,9 +19,10 @@ public sealed class GetImpactDashboard(IDbContextFactory<FeedbackDbContext> cont
     {
         var filter = requested.Normalized();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var applications = await db.Applications.AsNoTracking().OrderBy(a => a.Name)
-            .Select(a => new ImpactChoice(a.Id.ToString(), a.Name)).ToListAsync(cancellationToken);
-        var appId = filter.ApplicationId is { } chosen && applications.Any(a => a.Value == chosen.ToString())
+        // Ids formatted here, not in SQL: SQLite stores Guids as upper-case text, and the filter compares lower-case "D" strings.
+        var applications = (await db.Applications.AsNoTracking().OrderBy(a => a.Name).Select(a => new { a.Id, a.Name }).ToListAsync(cancellationToken))
+            .Select(a => new ImpactChoice(a.Id.ToString("D"), a.Name)).ToList();
+        var appId = filter.ApplicationId is { } chosen && applications.Any(a => a.Value == chosen.ToString("D"))
             ? chosen
             : applications.Count > 0 ? Guid.Parse(applications[0].Value) : (Guid?)null;
         filter = filter with { ApplicationId = appId };

@@ -164,6 +164,7 @@ public sealed class ImpactRollupTests
         Assert.Equal([("m1", 0.75), ("m2", 0.0)], all.ByModel.Select(v => (v.Version, v.Rate)));
         Assert.Equal([("p1", 0.75), ("p2", 0.0)], all.ByPrompt.Select(v => (v.Version, v.Rate)));
         Assert.Equal(["agent", "customer"], all.Choices.Roles);
+        Assert.Equal(w.App.ToString("D"), Assert.Single(all.Applications).Value); // matches the filter's id on SQLite too (upper-case there)
         Assert.Equal(["m1", "m2"], all.Choices.ModelVersions);
     }
 
