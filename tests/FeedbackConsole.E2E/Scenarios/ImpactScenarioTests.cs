@@ -165,7 +165,7 @@ public sealed class ImpactScenarioTests(BrowserFixture browser)
         await impact.GotoAsync(query);
         await Expect(impact.Plot("Negative rate over time, with releases")).ToBeVisibleAsync();
         var interactive = clock.Elapsed;
-        TestContext.Current.SendDiagnosticMessage($"Impact dashboard interactive with its charts drawn after {interactive.TotalMilliseconds:0} ms ({provider}).");
+        TestContext.Current.TestOutputHelper?.WriteLine($"Impact dashboard interactive with its charts drawn after {interactive.TotalMilliseconds:0} ms ({provider}).");
 
         await Expect(impact.ApplicationInput).ToHaveValueAsync("Acme Support Assistant"); // the name, not the id
         await lead.ScreenshotAsync("90-impact-1280");
