@@ -77,6 +77,33 @@ triage.SetAction(async (parse, cancellationToken) =>
 });
 root.Subcommands.Add(triage);
 
+var impactPostgres = new Option<string?>("--postgres") { Description = "A PostgreSQL server connection string to use instead of a throwaway cluster; or set FC_BENCH_POSTGRES" };
+var impactNoPostgres = new Option<bool>("--no-postgres") { Description = "Skip the PostgreSQL run" };
+var impactIterations = new Option<int>("--iterations") { Description = "Timed dashboard loads per scenario (after 5 warm-up loads)", DefaultValueFactory = _ => 30 };
+var impactScale = new Option<double>("--scale") { Description = "Fraction of the 1M-signal data set to load, for a quick try", DefaultValueFactory = _ => 1.0 };
+var impactKeep = new Option<bool>("--keep") { Description = "Keep the work folder (the SQLite database) for a look afterwards" };
+var impactNoSqlite = new Option<bool>("--no-sqlite") { Description = "Skip the SQLite run" };
+var impact = new Command("impact", "Impact dashboard speed (issue 6): all of the dashboard's data for one filter, with 1M signals over 90 days, on SQLite and PostgreSQL; plus building the rollups and a pass after late signals.")
+{
+    impactPostgres, impactNoPostgres, impactIterations, impactScale, impactKeep, impactNoSqlite,
+};
+impact.SetAction(async (parse, cancellationToken) =>
+{
+    var fraction = parse.GetValue(impactScale);
+    var full = TriageSize.Issue4;
+    var size = new TriageSize(
+        Math.Max(100, (int)(full.Interactions * fraction)), Math.Max(50, (int)(full.Cases * fraction)), Math.Max(200, (int)(full.Signals * fraction)),
+        Math.Max(10, (int)(full.Clusters * fraction)), full.Reviewers);
+    return await ImpactBench.RunAsync(new ImpactBenchSettings(
+        parse.GetValue(impactNoPostgres) ? null : parse.GetValue(impactPostgres) ?? Environment.GetEnvironmentVariable("FC_BENCH_POSTGRES"),
+        !parse.GetValue(impactNoPostgres),
+        parse.GetValue(impactIterations),
+        size,
+        parse.GetValue(impactKeep),
+        !parse.GetValue(impactNoSqlite)));
+});
+root.Subcommands.Add(impact);
+
 var docs = new Option<int>("--docs") { Description = "Entries in the release", DefaultValueFactory = _ => 100_000 };
 var queries = new Option<int>("--queries") { Description = "Timed searches per run (1 client, then N clients)", DefaultValueFactory = _ => 20_000 };
 var clients = new Option<int>("--clients") { Description = "Concurrent clients (threads, closed loop)", DefaultValueFactory = _ => 32 };

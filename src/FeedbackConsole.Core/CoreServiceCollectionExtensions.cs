@@ -103,6 +103,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<FeedbackConsole.Core.Features.Audit.GetAuditFilterChoices>();
         FeedbackConsole.Core.Features.Triage.Cases.CaseServices.AddTriageCases(services);
         FeedbackConsole.Core.Features.Releases.ReleaseServices.AddReleases(services);
+        FeedbackConsole.Core.Features.Impact.ImpactServices.AddImpact(services, configuration);
         FeedbackConsole.Core.Features.KnowledgeBases.KnowledgeBaseServices.AddKnowledgeBases(services);
         FeedbackConsole.Core.Features.KnowledgeBases.Runtime.KnowledgeRuntimeServices.AddKnowledgeRuntime(services, configuration);
         FeedbackConsole.Core.Features.Notifications.NotificationServices.AddNotifications(services, configuration);

@@ -75,6 +75,18 @@ public abstract class FeedbackDbContext(DbContextOptions options) : IdentityDbCo
 
     public DbSet<NotificationTemplate> NotificationTemplates => Set<NotificationTemplate>();
 
+    public DbSet<ImpactSignalDay> ImpactSignalDays => Set<ImpactSignalDay>();
+
+    public DbSet<ImpactFailureModeDay> ImpactFailureModeDays => Set<ImpactFailureModeDay>();
+
+    public DbSet<ImpactCaseDay> ImpactCaseDays => Set<ImpactCaseDay>();
+
+    public DbSet<ImpactEntryDay> ImpactEntryDays => Set<ImpactEntryDay>();
+
+    public DbSet<ImpactSegmentValue> ImpactSegmentValues => Set<ImpactSegmentValue>();
+
+    public DbSet<ImpactWatermark> ImpactWatermarks => Set<ImpactWatermark>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

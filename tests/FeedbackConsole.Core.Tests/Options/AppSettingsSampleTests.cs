@@ -22,6 +22,7 @@ public sealed class AppSettingsSampleTests
         (TriageOptions.Section, typeof(TriageOptions)),
         (KnowledgeRuntimeOptions.Section, typeof(KnowledgeRuntimeOptions)),
         (FeedbackConsole.Core.Features.Notifications.NotificationOptions.Section, typeof(FeedbackConsole.Core.Features.Notifications.NotificationOptions)),
+        (ImpactOptions.Section, typeof(ImpactOptions)),
     ];
 
     private static IConfigurationRoot Sample() =>

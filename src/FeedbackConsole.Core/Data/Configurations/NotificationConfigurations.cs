@@ -19,6 +19,9 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         builder.HasIndex(n => new { n.ApplicationId, n.TriggerKey, n.EndUserId }).IsUnique();
         builder.HasIndex(n => new { n.ApplicationId, n.EndUserId, n.Id });
         builder.HasIndex(n => n.PublicId).IsUnique();
+        // The impact dashboard: end users notified per week, and notifications sent about a correction's cases.
+        builder.HasIndex(n => new { n.ApplicationId, n.CreatedAt });
+        builder.HasIndex(n => n.CaseId);
         builder.HasOne<Application>().WithMany().HasForeignKey(n => n.ApplicationId).OnDelete(DeleteBehavior.Cascade);
     }
 }

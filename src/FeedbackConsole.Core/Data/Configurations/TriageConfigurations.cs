@@ -67,6 +67,8 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         builder.HasIndex(c => new { c.Priority, c.Id });
         builder.HasIndex(c => new { c.AssigneeId, c.Status });
         builder.HasIndex(c => c.ClusterId);
+        // The impact rollup reads changed cases after a watermark (Features/Impact/ImpactRollup).
+        builder.HasIndex(c => new { c.UpdatedAt, c.Id });
         // The queue's typical filters, each index leading with the filtered columns and carrying Status, so
         // that the per-status counts of a filtered view read a narrow index range (bench/: triage).
         builder.HasIndex(c => new { c.CreatedAt, c.Status });

@@ -27,6 +27,7 @@ internal static class NavigationCatalog
         new("Clusters", Icons.Material.Outlined.Workspaces, typeof(Pages.Triage.Clusters), "Triage"),
         new("Knowledge bases", Icons.Material.Outlined.MenuBook, typeof(Pages.KnowledgeBases.KnowledgeBaseList), "Learning"),
         new("Approvals", Icons.Material.Outlined.FactCheck, typeof(Pages.KnowledgeBases.Approvals), "Learning"),
+        new("Impact", Icons.Material.Outlined.Insights, typeof(Pages.Impact.Impact), "Learning"),
         new("Applications", Icons.Material.Outlined.Hub, typeof(Pages.Admin.Applications), "Administration"),
         new("Users", Icons.Material.Outlined.People, typeof(Pages.Admin.Users), "Administration"),
         new("Failure taxonomy", Icons.Material.Outlined.AccountTree, typeof(Pages.Admin.Taxonomy), "Administration"),

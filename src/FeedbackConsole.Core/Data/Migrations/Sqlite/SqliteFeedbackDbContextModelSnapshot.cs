@@ -388,6 +388,8 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("Status", "Priority");
 
+                    b.HasIndex("UpdatedAt", "Id");
+
                     b.HasIndex("ApplicationId", "Status", "Priority");
 
                     b.HasIndex("HighestFlag", "Status", "Priority");
@@ -1008,6 +1010,269 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                     b.ToTable("GateRuns", (string)null);
                 });
 
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.ImpactCaseDay", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Bucket")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Cases")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Detailed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Locale")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Measure")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ModelVersion")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PromptVersion")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TaskType")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserRole")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApplicationId", "Detailed", "Day");
+
+                    b.ToTable("ImpactCaseDays", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.ImpactEntryDay", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EntryId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Negative")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Positive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Signals")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApplicationId", "Day");
+
+                    b.HasIndex("EntryId", "Day");
+
+                    b.ToTable("ImpactEntryDays", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.ImpactFailureModeDay", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Detailed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FailureModeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Locale")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ModelVersion")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Negative")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Positive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PromptVersion")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Signals")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TaskType")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserRole")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApplicationId", "Detailed", "Day");
+
+                    b.ToTable("ImpactFailureModeDays", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.ImpactSegmentValue", b =>
+                {
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Dimension")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ApplicationId", "Dimension", "Value");
+
+                    b.ToTable("ImpactSegmentValues", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.ImpactSignalDay", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Detailed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Locale")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ModelVersion")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Negative")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Positive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PromptVersion")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Signals")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TaskType")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserRole")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApplicationId", "Detailed", "Day");
+
+                    b.ToTable("ImpactSignalDays", (string)null);
+                });
+
+            modelBuilder.Entity("FeedbackConsole.Core.Domain.ImpactWatermark", b =>
+                {
+                    b.Property<string>("Stream")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Stream");
+
+                    b.ToTable("ImpactWatermarks", (string)null);
+                });
+
             modelBuilder.Entity("FeedbackConsole.Core.Domain.Interaction", b =>
                 {
                     b.Property<long>("Id")
@@ -1282,8 +1547,12 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CaseId");
+
                     b.HasIndex("PublicId")
                         .IsUnique();
+
+                    b.HasIndex("ApplicationId", "CreatedAt");
 
                     b.HasIndex("ApplicationId", "EndUserId", "Id");
 
