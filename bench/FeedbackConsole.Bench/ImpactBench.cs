@@ -11,7 +11,8 @@ using Microsoft.Extensions.Logging;
 
 namespace FeedbackConsole.Bench;
 
-internal sealed record ImpactBenchSettings(string? PostgresServer, bool RunPostgres, int Iterations, TriageSize Size, bool Keep, bool RunSqlite = true);
+internal sealed record ImpactBenchSettings(
+    string? PostgresServer, bool RunPostgres, int Iterations, TriageSize Size, bool Keep, bool RunSqlite = true, string? Only = null, bool LogSql = false);
 
 /// <summary>
 /// Issue 6's speed target: with 1M signals over 90 days loaded (the triage seeder's data set, plus releases with
@@ -22,6 +23,9 @@ internal sealed record ImpactBenchSettings(string? PostgresServer, bool RunPostg
 internal static class ImpactBench
 {
     private const double TargetMs = 200;
+
+    /// <summary>With <c>--sql</c>, SQL is logged only while the dashboard scenarios run.</summary>
+    private static volatile bool sqlLogging;
 
     public static async Task<int> RunAsync(ImpactBenchSettings settings)
     {
@@ -98,7 +102,15 @@ internal static class ImpactBench
         settings["Impact:SettleTime"] = "00:00:00";
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         await using var services = new ServiceCollection()
-            .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
+            .AddLogging(l =>
+            {
+                l.SetMinimumLevel(LogLevel.Warning);
+                if (bench.LogSql)
+                {
+                    l.AddSimpleConsole().AddFilter((category, level) =>
+                        level >= LogLevel.Warning || (sqlLogging && category == "Microsoft.EntityFrameworkCore.Database.Command" && level >= LogLevel.Information));
+                }
+            })
             .AddFeedbackConsoleCore(configuration, work)
             .BuildServiceProvider();
         await services.InitializeFeedbackConsoleAsync();
@@ -135,9 +147,16 @@ internal static class ImpactBench
             ("dashboard: 90 days, model gpt-x-2025-06", new ImpactFilter(app, today.AddDays(-89), today, ModelVersion: "gpt-x-2025-06")),
             ("dashboard: 30 days, role customer + task refund", new ImpactFilter(app, today.AddDays(-29), today, Role: "customer", TaskType: "refund")),
             ("dashboard: 90 days, role agent", new ImpactFilter(app, today.AddDays(-89), today, Role: "agent")),
+            ("dashboard: 90 days, role customer + task refund", new ImpactFilter(app, today.AddDays(-89), today, Role: "customer", TaskType: "refund")),
         };
+        sqlLogging = bench.LogSql;
         foreach (var (name, filter) in scenarios)
         {
+            if (bench.Only is { } only && !name.Contains(only, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
             for (var i = 0; i < 5; i++)
             {
                 await LoadAsync(services, filter);

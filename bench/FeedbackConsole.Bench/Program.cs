@@ -83,9 +83,11 @@ var impactIterations = new Option<int>("--iterations") { Description = "Timed da
 var impactScale = new Option<double>("--scale") { Description = "Fraction of the 1M-signal data set to load, for a quick try", DefaultValueFactory = _ => 1.0 };
 var impactKeep = new Option<bool>("--keep") { Description = "Keep the work folder (the SQLite database) for a look afterwards" };
 var impactNoSqlite = new Option<bool>("--no-sqlite") { Description = "Skip the SQLite run" };
+var impactOnly = new Option<string?>("--only") { Description = "Run only the dashboard scenarios whose name contains this text" };
+var impactSql = new Option<bool>("--sql") { Description = "Log every SQL command of the dashboard scenarios with its duration" };
 var impact = new Command("impact", "Impact dashboard speed (issue 6): all of the dashboard's data for one filter, with 1M signals over 90 days, on SQLite and PostgreSQL; plus building the rollups and a pass after late signals.")
 {
-    impactPostgres, impactNoPostgres, impactIterations, impactScale, impactKeep, impactNoSqlite,
+    impactPostgres, impactNoPostgres, impactIterations, impactScale, impactKeep, impactNoSqlite, impactOnly, impactSql,
 };
 impact.SetAction(async (parse, cancellationToken) =>
 {
@@ -100,7 +102,9 @@ impact.SetAction(async (parse, cancellationToken) =>
         parse.GetValue(impactIterations),
         size,
         parse.GetValue(impactKeep),
-        !parse.GetValue(impactNoSqlite)));
+        !parse.GetValue(impactNoSqlite),
+        parse.GetValue(impactOnly),
+        parse.GetValue(impactSql)));
 });
 root.Subcommands.Add(impact);
 

@@ -2,12 +2,61 @@ namespace FeedbackConsole.Core.Domain;
 
 // Daily rollups for the impact dashboard (DESIGN.md, "Impact"), kept by Features/Impact/ImpactRollup so that the
 // dashboard never reads raw signals. A day is a UTC day of the signal's OccurredAt (when the end user gave the
-// feedback), so a signal that arrives late corrects the day it belongs to. Each rollup has two levels: summary rows
-// (Detailed = false: the segment columns UserRole, TaskType, Channel and Locale are empty) for unfiltered views, and
-// detailed rows with every segment column for views filtered by segment. Unknown segment values are "".
+// feedback), so a signal that arrives late corrects the day it belongs to. Each rollup holds the same sums at several
+// grains (ImpactGrain): summary rows (the segment columns UserRole, TaskType, Channel and Locale empty) for unfiltered
+// views, one slice per segment dimension (only that column set) for views filtered by one segment, and detailed rows
+// with every segment column for views filtered by several. Unknown segment values are "".
+
+/// <summary>Which segment columns a rollup row is broken down by; the dashboard reads the smallest grain its filter needs.</summary>
+public enum ImpactGrain
+{
+    /// <summary>No segment column: all interactions of the day (per model and prompt version).</summary>
+    Summary = 0,
+
+    /// <summary>Every segment column: role × task type × channel × locale.</summary>
+    Detailed = 1,
+
+    /// <summary>Only <c>UserRole</c> set.</summary>
+    Role = 2,
+
+    /// <summary>Only <c>TaskType</c> set.</summary>
+    TaskType = 3,
+
+    /// <summary>Only <c>Channel</c> set.</summary>
+    Channel = 4,
+
+    /// <summary>Only <c>Locale</c> set.</summary>
+    Locale = 5,
+}
+
+/// <summary>A row of one application's UTC day.</summary>
+public interface IImpactDay
+{
+    Guid ApplicationId { get; set; }
+
+    DateOnly Day { get; set; }
+}
+
+/// <summary>The segment columns every rollup row carries (empty when its grain does not break down by them).</summary>
+public interface IImpactSegmented
+{
+    ImpactGrain Grain { get; set; }
+
+    string UserRole { get; set; }
+
+    string TaskType { get; set; }
+
+    string Channel { get; set; }
+
+    string Locale { get; set; }
+
+    string ModelVersion { get; set; }
+
+    string PromptVersion { get; set; }
+}
 
 /// <summary>Signals of one UTC day by kind and segment: how many, and how many said good or bad.</summary>
-public class ImpactSignalDay
+public class ImpactSignalDay : IImpactSegmented, IImpactDay
 {
     public long Id { get; set; }
 
@@ -15,7 +64,7 @@ public class ImpactSignalDay
 
     public DateOnly Day { get; set; }
 
-    public bool Detailed { get; set; }
+    public ImpactGrain Grain { get; set; }
 
     public SignalKind Kind { get; set; }
 
@@ -39,7 +88,7 @@ public class ImpactSignalDay
 }
 
 /// <summary>Signals of one UTC day on interactions whose case carries a failure mode (suggested or confirmed).</summary>
-public class ImpactFailureModeDay
+public class ImpactFailureModeDay : IImpactSegmented, IImpactDay
 {
     public long Id { get; set; }
 
@@ -47,7 +96,7 @@ public class ImpactFailureModeDay
 
     public DateOnly Day { get; set; }
 
-    public bool Detailed { get; set; }
+    public ImpactGrain Grain { get; set; }
 
     public int FailureModeId { get; set; }
 
@@ -83,7 +132,7 @@ public enum CaseTimeMeasure
 /// Cases created on one UTC day, by how long they took to triage or to resolve (a duration bucket; −1: not yet).
 /// Keyed by the day a case was created, which never changes, so a case triaged or reopened later corrects that day.
 /// </summary>
-public class ImpactCaseDay
+public class ImpactCaseDay : IImpactSegmented, IImpactDay
 {
     public long Id { get; set; }
 
@@ -91,7 +140,7 @@ public class ImpactCaseDay
 
     public DateOnly Day { get; set; }
 
-    public bool Detailed { get; set; }
+    public ImpactGrain Grain { get; set; }
 
     public CaseTimeMeasure Measure { get; set; }
 

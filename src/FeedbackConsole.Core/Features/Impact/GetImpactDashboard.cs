@@ -164,32 +164,18 @@ public sealed class GetImpactDashboard(IDbContextFactory<FeedbackDbContext> cont
 
     private static DateTimeOffset Start(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
-    private static IQueryable<ImpactSignalDay> SignalRows(FeedbackDbContext db, Guid app, ImpactFilter f)
-    {
-        var detailed = f.HasSegment;
-        var rows = db.ImpactSignalDays.AsNoTracking().Where(r => r.ApplicationId == app && r.Detailed == detailed && r.Day >= f.From && r.Day <= f.To);
-        rows = f.ModelVersion is { } model ? rows.Where(r => r.ModelVersion == model) : rows;
-        rows = f.Role is { } role ? rows.Where(r => r.UserRole == role) : rows;
-        rows = f.TaskType is { } task ? rows.Where(r => r.TaskType == task) : rows;
-        rows = f.Channel is { } channel ? rows.Where(r => r.Channel == channel) : rows;
-        return f.Locale is { } locale ? rows.Where(r => r.Locale == locale) : rows;
-    }
+    private static IQueryable<ImpactSignalDay> SignalRows(FeedbackDbContext db, Guid app, ImpactFilter f) => Filtered(db.ImpactSignalDays, app, f);
 
-    private static IQueryable<ImpactFailureModeDay> ModeRows(FeedbackDbContext db, Guid app, ImpactFilter f)
-    {
-        var detailed = f.HasSegment;
-        var rows = db.ImpactFailureModeDays.AsNoTracking().Where(r => r.ApplicationId == app && r.Detailed == detailed && r.Day >= f.From && r.Day <= f.To);
-        rows = f.ModelVersion is { } model ? rows.Where(r => r.ModelVersion == model) : rows;
-        rows = f.Role is { } role ? rows.Where(r => r.UserRole == role) : rows;
-        rows = f.TaskType is { } task ? rows.Where(r => r.TaskType == task) : rows;
-        rows = f.Channel is { } channel ? rows.Where(r => r.Channel == channel) : rows;
-        return f.Locale is { } locale ? rows.Where(r => r.Locale == locale) : rows;
-    }
+    private static IQueryable<ImpactFailureModeDay> ModeRows(FeedbackDbContext db, Guid app, ImpactFilter f) => Filtered(db.ImpactFailureModeDays, app, f);
 
-    private static IQueryable<ImpactCaseDay> CaseRows(FeedbackDbContext db, Guid app, ImpactFilter f)
+    private static IQueryable<ImpactCaseDay> CaseRows(FeedbackDbContext db, Guid app, ImpactFilter f) => Filtered(db.ImpactCaseDays, app, f);
+
+    /// <summary>One application's rows of the filter's grain and days, narrowed by its segment and model filters.</summary>
+    private static IQueryable<T> Filtered<T>(IQueryable<T> table, Guid app, ImpactFilter f)
+        where T : class, IImpactSegmented, IImpactDay
     {
-        var detailed = f.HasSegment;
-        var rows = db.ImpactCaseDays.AsNoTracking().Where(r => r.ApplicationId == app && r.Detailed == detailed && r.Day >= f.From && r.Day <= f.To);
+        var grain = f.Grain;
+        var rows = table.AsNoTracking().Where(r => r.ApplicationId == app && r.Grain == grain && r.Day >= f.From && r.Day <= f.To);
         rows = f.ModelVersion is { } model ? rows.Where(r => r.ModelVersion == model) : rows;
         rows = f.Role is { } role ? rows.Where(r => r.UserRole == role) : rows;
         rows = f.TaskType is { } task ? rows.Where(r => r.TaskType == task) : rows;

@@ -140,12 +140,12 @@ internal static class ImpactCorrections
         var modeDays = modeIds.Count == 0
             ? []
             : await db.ImpactFailureModeDays.AsNoTracking()
-                .Where(m => m.ApplicationId == applicationId && !m.Detailed && m.Day >= from && m.Day < to && modeIds.Contains(m.FailureModeId))
+                .Where(m => m.ApplicationId == applicationId && m.Grain == ImpactGrain.Summary && m.Day >= from && m.Day < to && modeIds.Contains(m.FailureModeId))
                 .GroupBy(m => new { m.FailureModeId, m.Day })
                 .Select(g => new { g.Key.FailureModeId, g.Key.Day, Negative = g.Sum(m => m.Negative) })
                 .ToListAsync(cancellationToken);
         var polarDays = await db.ImpactSignalDays.AsNoTracking()
-            .Where(r => r.ApplicationId == applicationId && !r.Detailed && r.Day >= from && r.Day < to)
+            .Where(r => r.ApplicationId == applicationId && r.Grain == ImpactGrain.Summary && r.Day >= from && r.Day < to)
             .GroupBy(r => r.Day)
             .Select(g => new { Day = g.Key, Polar = g.Sum(r => r.Positive + r.Negative) })
             .ToDictionaryAsync(g => g.Day, g => g.Polar, cancellationToken);

@@ -23,8 +23,29 @@ public sealed record ImpactFilter(
 
     public const int DefaultDays = 30;
 
-    /// <summary>True when a segment filter (role, task type, channel, locale) is set: the detailed rollup rows are read.</summary>
+    /// <summary>True when a segment filter (role, task type, channel, locale) is set.</summary>
     public bool HasSegment => Role is not null || TaskType is not null || Channel is not null || Locale is not null;
+
+    /// <summary>
+    /// The smallest rollup grain that answers this filter: the summary without a segment filter, that dimension's slice
+    /// with one, the detailed rows with several. (The model version is a column of every grain.)
+    /// </summary>
+    public Domain.ImpactGrain Grain
+    {
+        get
+        {
+            var set = new (string? Value, Domain.ImpactGrain Grain)[]
+            {
+                (Role, Domain.ImpactGrain.Role), (TaskType, Domain.ImpactGrain.TaskType), (Channel, Domain.ImpactGrain.Channel), (Locale, Domain.ImpactGrain.Locale),
+            }.Where(d => d.Value is not null).ToList();
+            return set.Count switch
+            {
+                0 => Domain.ImpactGrain.Summary,
+                1 => set[0].Grain,
+                _ => Domain.ImpactGrain.Detailed,
+            };
+        }
+    }
 
     public static ImpactFilter Default(DateOnly today) => new(null, today.AddDays(1 - DefaultDays), today);
 

@@ -207,7 +207,7 @@ public sealed class ImpactRollup(IDbContextFactory<FeedbackDbContext> contexts, 
             .GroupBy(r => new { r.Kind, r.UserRole, r.TaskType, r.Channel, r.Locale, r.ModelVersion, r.PromptVersion })
             .Select(g => new ImpactSignalDay
             {
-                ApplicationId = applicationId, Day = day, Detailed = true, Kind = g.Key.Kind,
+                ApplicationId = applicationId, Day = day, Grain = ImpactGrain.Detailed, Kind = g.Key.Kind,
                 UserRole = g.Key.UserRole, TaskType = g.Key.TaskType, Channel = g.Key.Channel, Locale = g.Key.Locale,
                 ModelVersion = g.Key.ModelVersion, PromptVersion = g.Key.PromptVersion,
                 Signals = g.Count(), Positive = g.Sum(r => r.Polarity > 0 ? 1 : 0), Negative = g.Sum(r => r.Polarity < 0 ? 1 : 0),
@@ -221,7 +221,7 @@ public sealed class ImpactRollup(IDbContextFactory<FeedbackDbContext> contexts, 
                 group r by new { m.FailureModeId, r.UserRole, r.TaskType, r.Channel, r.Locale, r.ModelVersion, r.PromptVersion } into g
                 select new ImpactFailureModeDay
                 {
-                    ApplicationId = applicationId, Day = day, Detailed = true, FailureModeId = g.Key.FailureModeId,
+                    ApplicationId = applicationId, Day = day, Grain = ImpactGrain.Detailed, FailureModeId = g.Key.FailureModeId,
                     UserRole = g.Key.UserRole, TaskType = g.Key.TaskType, Channel = g.Key.Channel, Locale = g.Key.Locale,
                     ModelVersion = g.Key.ModelVersion, PromptVersion = g.Key.PromptVersion,
                     Signals = g.Count(), Positive = g.Sum(x => x.Polarity > 0 ? 1 : 0), Negative = g.Sum(x => x.Polarity < 0 ? 1 : 0),
@@ -275,7 +275,7 @@ public sealed class ImpactRollup(IDbContextFactory<FeedbackDbContext> contexts, 
             .GroupBy(c => c)
             .Select(g => new ImpactCaseDay
             {
-                ApplicationId = applicationId, Day = day, Detailed = true, Measure = g.Key.Measure, Bucket = g.Key.Bucket,
+                ApplicationId = applicationId, Day = day, Grain = ImpactGrain.Detailed, Measure = g.Key.Measure, Bucket = g.Key.Bucket,
                 UserRole = g.Key.UserRole, TaskType = g.Key.TaskType, Channel = g.Key.Channel, Locale = g.Key.Locale,
                 ModelVersion = g.Key.ModelVersion, PromptVersion = g.Key.PromptVersion, Cases = g.Count(),
             })
@@ -307,13 +307,31 @@ public sealed class ImpactRollup(IDbContextFactory<FeedbackDbContext> contexts, 
             })
             .ToList();
 
+        // One slice per segment dimension: the same sums with only that column, for views filtered by one segment (far
+        // fewer rows to read than the detailed cross product).
+        var signalSlices = Slices(signalDays, r => (r.Kind, r.ModelVersion, r.PromptVersion), (key, g) => new ImpactSignalDay
+        {
+            ApplicationId = applicationId, Day = day, Kind = key.Kind, ModelVersion = key.ModelVersion, PromptVersion = key.PromptVersion,
+            Signals = g.Sum(r => r.Signals), Positive = g.Sum(r => r.Positive), Negative = g.Sum(r => r.Negative),
+        });
+        var modeSlices = Slices(modeDays, r => (r.FailureModeId, r.ModelVersion, r.PromptVersion), (key, g) => new ImpactFailureModeDay
+        {
+            ApplicationId = applicationId, Day = day, FailureModeId = key.FailureModeId, ModelVersion = key.ModelVersion, PromptVersion = key.PromptVersion,
+            Signals = g.Sum(r => r.Signals), Positive = g.Sum(r => r.Positive), Negative = g.Sum(r => r.Negative),
+        });
+        var caseSlices = Slices(caseDays, r => (r.Measure, r.Bucket, r.ModelVersion, r.PromptVersion), (key, g) => new ImpactCaseDay
+        {
+            ApplicationId = applicationId, Day = day, Measure = key.Measure, Bucket = key.Bucket, ModelVersion = key.ModelVersion,
+            PromptVersion = key.PromptVersion, Cases = g.Sum(r => r.Cases),
+        });
+
         await db.ImpactSignalDays.Where(r => r.ApplicationId == applicationId && r.Day == day).ExecuteDeleteAsync(cancellationToken);
         await db.ImpactFailureModeDays.Where(r => r.ApplicationId == applicationId && r.Day == day).ExecuteDeleteAsync(cancellationToken);
         await db.ImpactCaseDays.Where(r => r.ApplicationId == applicationId && r.Day == day).ExecuteDeleteAsync(cancellationToken);
         await db.ImpactEntryDays.Where(r => r.ApplicationId == applicationId && r.Day == day).ExecuteDeleteAsync(cancellationToken);
-        await BulkInsert.InsertAsync(db, [.. signalDays, .. signalSummary], cancellationToken);
-        await BulkInsert.InsertAsync(db, [.. modeDays, .. modeSummary], cancellationToken);
-        await BulkInsert.InsertAsync(db, [.. caseDays, .. caseSummary], cancellationToken);
+        await BulkInsert.InsertAsync(db, [.. signalDays, .. signalSummary, .. signalSlices], cancellationToken);
+        await BulkInsert.InsertAsync(db, [.. modeDays, .. modeSummary, .. modeSlices], cancellationToken);
+        await BulkInsert.InsertAsync(db, [.. caseDays, .. caseSummary, .. caseSlices], cancellationToken);
         await BulkInsert.InsertAsync(db, entryDays, cancellationToken);
 
         // New segment values for the filter choices.
@@ -335,6 +353,45 @@ public sealed class ImpactRollup(IDbContextFactory<FeedbackDbContext> contexts, 
 
         await transaction.CommitAsync(cancellationToken);
     }
+
+    private static readonly ImpactGrain[] SliceGrains = [ImpactGrain.Role, ImpactGrain.TaskType, ImpactGrain.Channel, ImpactGrain.Locale];
+
+    /// <summary>
+    /// Detailed rows summed per segment dimension: for each of role, task type, channel and locale, one row per value of
+    /// that dimension and <paramref name="keyOf"/>, with only that segment column set.
+    /// </summary>
+    private static List<T> Slices<T, TKey>(List<T> detailed, Func<T, TKey> keyOf, Func<TKey, IEnumerable<T>, T> sum)
+        where T : IImpactSegmented
+    {
+        var slices = new List<T>();
+        foreach (var grain in SliceGrains)
+        {
+            foreach (var g in detailed.GroupBy(r => (Value: SegmentOf(r, grain), Key: keyOf(r))))
+            {
+                var row = sum(g.Key.Key, g);
+                row.Grain = grain;
+                switch (grain)
+                {
+                    case ImpactGrain.Role: row.UserRole = g.Key.Value; break;
+                    case ImpactGrain.TaskType: row.TaskType = g.Key.Value; break;
+                    case ImpactGrain.Channel: row.Channel = g.Key.Value; break;
+                    default: row.Locale = g.Key.Value; break;
+                }
+
+                slices.Add(row);
+            }
+        }
+
+        return slices;
+    }
+
+    private static string SegmentOf(IImpactSegmented row, ImpactGrain grain) => grain switch
+    {
+        ImpactGrain.Role => row.UserRole,
+        ImpactGrain.TaskType => row.TaskType,
+        ImpactGrain.Channel => row.Channel,
+        _ => row.Locale,
+    };
 
     private sealed class SignalRow
     {

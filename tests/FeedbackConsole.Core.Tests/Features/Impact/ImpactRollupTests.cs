@@ -169,6 +169,53 @@ public sealed class ImpactRollupTests
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Dashboard_EachSegmentFilterAndCombination_CountsOnlyMatchingInteractions(string provider)
+    {
+        // One segment filter reads that dimension's slice rows, several read the detailed rows, none the summary: every
+        // grain must give the numbers worked out by hand for signals, failure modes and case times alike.
+        await using var w = await ImpactWorld.StartAsync(provider);
+        var created = ImpactWorld.At(D1, 8);
+        // A: customer · refund · web · en-GB — up, down; case (factual.error) triaged after 1 h.
+        var a = await w.TurnAsync(created, role: "customer", task: "refund", channel: "web", locale: "en-GB");
+        await w.SignalAsync(a, SignalKind.Thumb, ImpactWorld.At(D1, 10), up: true);
+        await w.SignalAsync(a, SignalKind.Thumb, ImpactWorld.At(D1, 10), up: false);
+        await w.CaseAsync(a, created, modes: ["factual.error"], triagedAt: created.AddHours(1));
+        // B: agent · refund · mobile · de-DE — down, down, copy (+); case (tone.inappropriate) triaged after 2 h.
+        var b = await w.TurnAsync(created, role: "agent", task: "refund", channel: "mobile", locale: "de-DE", model: "m2");
+        await w.SignalAsync(b, SignalKind.Thumb, ImpactWorld.At(D1, 11), up: false);
+        await w.SignalAsync(b, SignalKind.Thumb, ImpactWorld.At(D1, 11), up: false);
+        await w.SignalAsync(b, SignalKind.Copy, ImpactWorld.At(D1, 11));
+        await w.CaseAsync(b, created, modes: ["tone.inappropriate"], triagedAt: created.AddHours(2));
+        // C: customer · billing · mobile · en-GB — up, up, up; no case.
+        var c = await w.TurnAsync(created, role: "customer", task: "billing", channel: "mobile", locale: "en-GB");
+        foreach (var minute in new[] { 1, 2, 3 })
+        {
+            await w.SignalAsync(c, SignalKind.Thumb, ImpactWorld.At(D1, 12, minute), up: true);
+        }
+
+        await w.RefreshAsync();
+
+        async Task<(int Signals, double? Rate, string Modes, int Triaged)> Look(ImpactFilter f)
+        {
+            var d = await w.DashboardAsync(f);
+            return (d.Volume.Sum(k => k.Counts[0]), d.NegativeRate[0], string.Join(",", d.Pareto.Select(p => $"{p.Key}={p.Negative}")), d.TimeToTriage[0].Counted);
+        }
+
+        var all = new ImpactFilter(w.App, D1, D1);
+        Assert.Equal((8, 3 / 8.0, "tone.inappropriate=2,factual.error=1", 2), await Look(all));
+        Assert.Equal((5, 1 / 5.0, "factual.error=1", 1), await Look(all with { Role = "customer" }));
+        Assert.Equal((3, 2 / 3.0, "tone.inappropriate=2", 1), await Look(all with { Role = "agent" }));
+        Assert.Equal((5, 3 / 5.0, "tone.inappropriate=2,factual.error=1", 2), await Look(all with { TaskType = "refund" }));
+        Assert.Equal((3, 0.0, "", 0), await Look(all with { TaskType = "billing" }));
+        Assert.Equal((6, 2 / 6.0, "tone.inappropriate=2", 1), await Look(all with { Channel = "mobile" }));
+        Assert.Equal((5, 1 / 5.0, "factual.error=1", 1), await Look(all with { Locale = "en-GB" }));
+        Assert.Equal((3, 2 / 3.0, "tone.inappropriate=2", 1), await Look(all with { Locale = "de-DE", ModelVersion = "m2" }));
+        Assert.Equal((0, null, "", 0), await Look(all with { Locale = "de-DE", ModelVersion = "m1" }));
+        Assert.Equal((2, 1 / 2.0, "factual.error=1", 1), await Look(all with { Role = "customer", TaskType = "refund" }));
+        Assert.Equal((3, 0.0, "", 0), await Look(all with { Role = "customer", Channel = "mobile", Locale = "en-GB" }));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Dashboard_NoData_EmptyChartsWithoutRates(string provider)
     {
         await using var w = await ImpactWorld.StartAsync(provider);
@@ -207,7 +254,7 @@ public sealed class ImpactRollupTests
 
         await w.RefreshAsync();
         await using var db = await w.DbAsync();
-        var rows = await db.ImpactSignalDays.Where(r => !r.Detailed).ToListAsync(Ct);
+        var rows = await db.ImpactSignalDays.Where(r => r.Grain == ImpactGrain.Summary).ToListAsync(Ct);
 
         foreach (var kind in Enum.GetValues<SignalKind>())
         {

@@ -107,7 +107,10 @@ internal sealed class ImpactWorld : IAsyncDisposable
     public async Task<int> RefreshAsync() => await Host.Services.GetRequiredService<ImpactRollup>().RefreshAsync(Ct);
 
     public Task<ImpactDashboard> DashboardAsync(DateOnly from, DateOnly to, string? role = null, string? model = null) =>
-        Host.InScopeAsync<GetImpactDashboard, ImpactDashboard>(h => h.HandleAsync(new ImpactFilter(App, from, to, Role: role, ModelVersion: model), Ct));
+        DashboardAsync(new ImpactFilter(App, from, to, Role: role, ModelVersion: model));
+
+    public Task<ImpactDashboard> DashboardAsync(ImpactFilter filter) =>
+        Host.InScopeAsync<GetImpactDashboard, ImpactDashboard>(h => h.HandleAsync(filter, Ct));
 
     public ValueTask DisposeAsync() => Host.DisposeAsync();
 }

@@ -1053,8 +1053,8 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                     b.Property<DateOnly>("Day")
                         .HasColumnType("date");
 
-                    b.Property<bool>("Detailed")
-                        .HasColumnType("boolean");
+                    b.Property<int>("Grain")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Locale")
                         .IsRequired()
@@ -1088,7 +1088,15 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ApplicationId", "Detailed", "Day");
+                    b.HasIndex("ApplicationId", "Grain", "Day");
+
+                    b.HasIndex("ApplicationId", "Grain", "Channel", "Day");
+
+                    b.HasIndex("ApplicationId", "Grain", "Locale", "Day");
+
+                    b.HasIndex("ApplicationId", "Grain", "TaskType", "Day");
+
+                    b.HasIndex("ApplicationId", "Grain", "UserRole", "Day");
 
                     b.ToTable("ImpactCaseDays", (string)null);
                 });
@@ -1149,10 +1157,10 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                     b.Property<DateOnly>("Day")
                         .HasColumnType("date");
 
-                    b.Property<bool>("Detailed")
-                        .HasColumnType("boolean");
-
                     b.Property<int>("FailureModeId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Grain")
                         .HasColumnType("integer");
 
                     b.Property<string>("Locale")
@@ -1191,7 +1199,15 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ApplicationId", "Detailed", "Day");
+                    b.HasIndex("ApplicationId", "Grain", "Day");
+
+                    b.HasIndex("ApplicationId", "Grain", "Channel", "Day");
+
+                    b.HasIndex("ApplicationId", "Grain", "Locale", "Day");
+
+                    b.HasIndex("ApplicationId", "Grain", "TaskType", "Day");
+
+                    b.HasIndex("ApplicationId", "Grain", "UserRole", "Day");
 
                     b.ToTable("ImpactFailureModeDays", (string)null);
                 });
@@ -1233,8 +1249,8 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                     b.Property<DateOnly>("Day")
                         .HasColumnType("date");
 
-                    b.Property<bool>("Detailed")
-                        .HasColumnType("boolean");
+                    b.Property<int>("Grain")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -1277,7 +1293,15 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ApplicationId", "Detailed", "Day");
+                    b.HasIndex("ApplicationId", "Grain", "Day");
+
+                    b.HasIndex("ApplicationId", "Grain", "Channel", "Day");
+
+                    b.HasIndex("ApplicationId", "Grain", "Locale", "Day");
+
+                    b.HasIndex("ApplicationId", "Grain", "TaskType", "Day");
+
+                    b.HasIndex("ApplicationId", "Grain", "UserRole", "Day");
 
                     b.ToTable("ImpactSignalDays", (string)null);
                 });

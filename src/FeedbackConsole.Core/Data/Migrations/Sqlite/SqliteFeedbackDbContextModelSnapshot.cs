@@ -1033,7 +1033,7 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                     b.Property<DateOnly>("Day")
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("Detailed")
+                    b.Property<int>("Grain")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Locale")
@@ -1068,7 +1068,15 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ApplicationId", "Detailed", "Day");
+                    b.HasIndex("ApplicationId", "Grain", "Day");
+
+                    b.HasIndex("ApplicationId", "Grain", "Channel", "Day");
+
+                    b.HasIndex("ApplicationId", "Grain", "Locale", "Day");
+
+                    b.HasIndex("ApplicationId", "Grain", "TaskType", "Day");
+
+                    b.HasIndex("ApplicationId", "Grain", "UserRole", "Day");
 
                     b.ToTable("ImpactCaseDays", (string)null);
                 });
@@ -1125,10 +1133,10 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                     b.Property<DateOnly>("Day")
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("Detailed")
+                    b.Property<int>("FailureModeId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("FailureModeId")
+                    b.Property<int>("Grain")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Locale")
@@ -1167,7 +1175,15 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ApplicationId", "Detailed", "Day");
+                    b.HasIndex("ApplicationId", "Grain", "Day");
+
+                    b.HasIndex("ApplicationId", "Grain", "Channel", "Day");
+
+                    b.HasIndex("ApplicationId", "Grain", "Locale", "Day");
+
+                    b.HasIndex("ApplicationId", "Grain", "TaskType", "Day");
+
+                    b.HasIndex("ApplicationId", "Grain", "UserRole", "Day");
 
                     b.ToTable("ImpactFailureModeDays", (string)null);
                 });
@@ -1207,7 +1223,7 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                     b.Property<DateOnly>("Day")
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("Detailed")
+                    b.Property<int>("Grain")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Kind")
@@ -1251,7 +1267,15 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ApplicationId", "Detailed", "Day");
+                    b.HasIndex("ApplicationId", "Grain", "Day");
+
+                    b.HasIndex("ApplicationId", "Grain", "Channel", "Day");
+
+                    b.HasIndex("ApplicationId", "Grain", "Locale", "Day");
+
+                    b.HasIndex("ApplicationId", "Grain", "TaskType", "Day");
+
+                    b.HasIndex("ApplicationId", "Grain", "UserRole", "Day");
 
                     b.ToTable("ImpactSignalDays", (string)null);
                 });
