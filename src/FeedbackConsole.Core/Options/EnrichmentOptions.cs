@@ -11,6 +11,14 @@ public sealed class EnrichmentOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// While ingestion is saturated (many signal requests queue for one commit), enrichment pauses this long before
+    /// each interaction: during a burst the API accepts more and cases appear a little later, and enrichment still
+    /// advances. Zero: enrich at full speed whatever the load.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan SaturatedPause { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Signals taken per pass.</summary>
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 500;

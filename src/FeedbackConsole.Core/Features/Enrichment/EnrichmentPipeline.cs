@@ -39,7 +39,13 @@ public sealed class EnrichmentPipeline(
     ];
 
     /// <summary>Processes up to one batch of waiting work. Returns how many interactions were processed.</summary>
-    public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
+    public Task<int> RunOnceAsync(CancellationToken cancellationToken = default) => RunOnceAsync(null, cancellationToken);
+
+    /// <summary>
+    /// Processes up to one batch of waiting work, awaiting <paramref name="pace"/> before each interaction after the
+    /// first (the worker slows down there while ingestion is saturated). Returns how many interactions were processed.
+    /// </summary>
+    public async Task<int> RunOnceAsync(Func<CancellationToken, ValueTask>? pace, CancellationToken cancellationToken = default)
     {
         var batch = options.Value.BatchSize;
         List<long> interactionIds;
@@ -71,8 +77,15 @@ public sealed class EnrichmentPipeline(
         }
 
         var changedCases = new List<long>();
+        var first = true;
         foreach (var id in interactionIds)
         {
+            if (!first && pace is not null)
+            {
+                await pace(cancellationToken);
+            }
+
+            first = false;
             for (var attempt = 1; ; attempt++)
             {
                 try

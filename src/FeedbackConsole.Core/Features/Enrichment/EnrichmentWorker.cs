@@ -5,13 +5,40 @@ using Microsoft.Extensions.Options;
 
 namespace FeedbackConsole.Core.Features.Enrichment;
 
-/// <summary>Wakes the enrichment worker right after an ingest commits, instead of at the next poll.</summary>
+/// <summary>
+/// Wakes the enrichment worker right after an ingest commits, instead of at the next poll; and tells it when ingestion
+/// is saturated, so that it slows down.
+/// </summary>
+/// <remarks>
+/// Acknowledging feedback comes first: "accepted" waits for a commit, enrichment only needs to catch up. On two cores
+/// and one SQLite writer, enriching at full speed during a burst of single-signal requests cut what the API accepted
+/// to a fifth (each interaction's enrichment is a transaction of its own, taken in turn with the ingest groups, and its
+/// CPU is the requests' CPU). "Saturated" means the signal writer found <see cref="SaturatedRequests"/> or more
+/// requests waiting for one commit: many clients are queueing at once. A single client, or a steady stream that the
+/// writer keeps up with in small groups, never looks saturated, so enrichment keeps its full pace there.
+/// </remarks>
 public sealed class EnrichmentTrigger : IDisposable
 {
-    private readonly SemaphoreSlim _signal = new(0, 1);
+    /// <summary>Requests waiting for one commit from which ingestion counts as saturated.</summary>
+    public const int SaturatedRequests = 8;
 
-    public void Notify()
+    /// <summary>How long one saturated commit keeps ingestion counted as saturated.</summary>
+    public static readonly TimeSpan SaturationHold = TimeSpan.FromMilliseconds(250);
+
+    private readonly SemaphoreSlim _signal = new(0, 1);
+    private long _saturatedUntil = long.MinValue;
+
+    /// <summary>True while ingestion has been queueing for commits within the last <see cref="SaturationHold"/>.</summary>
+    public bool IngestSaturated => Environment.TickCount64 < Volatile.Read(ref _saturatedUntil);
+
+    /// <summary>An ingest committed; <paramref name="saturated"/> when many requests were waiting for their commit.</summary>
+    public void Notify(bool saturated = false)
     {
+        if (saturated)
+        {
+            Volatile.Write(ref _saturatedUntil, Environment.TickCount64 + (long)SaturationHold.TotalMilliseconds);
+        }
+
         if (_signal.CurrentCount == 0)
         {
             try
@@ -38,12 +65,24 @@ public sealed class EnrichmentWorker(EnrichmentPipeline pipeline, EnrichmentTrig
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // While ingestion is saturated, enrichment trickles: a pause before each interaction, so that it still
+        // advances (about one interaction per pause) but leaves the writer and the CPU to the requests.
+        var pause = options.Value.SaturatedPause;
+        Func<CancellationToken, ValueTask>? pace = pause <= TimeSpan.Zero
+            ? null
+            : async ct =>
+            {
+                if (trigger.IngestSaturated)
+                {
+                    await Task.Delay(pause, ct);
+                }
+            };
         while (!stoppingToken.IsCancellationRequested)
         {
             var processed = 0;
             try
             {
-                processed = await pipeline.RunOnceAsync(stoppingToken);
+                processed = await pipeline.RunOnceAsync(pace, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

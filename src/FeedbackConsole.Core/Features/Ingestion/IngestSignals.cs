@@ -351,7 +351,8 @@ public sealed partial class IngestSignals(
         {
             var outcomes = await IngestionTransaction.RunAsync(contexts, (db, ct) => StoreAsync(db, group, ct), logger, CancellationToken.None);
             GroupDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            enrichment.Notify();
+            // Many requests in this group, or waiting behind it: ingestion is saturated, and enrichment steps aside.
+            enrichment.Notify(saturated: group.Count >= EnrichmentTrigger.SaturatedRequests || _pending.Count >= EnrichmentTrigger.SaturatedRequests);
             for (var i = 0; i < group.Count; i++)
             {
                 group[i].Done.TrySetResult(outcomes[i]);

@@ -195,4 +195,106 @@ public sealed class EnrichmentPipelineTests
         Assert.True(await WithDb(host, db => db.Signals.AnyAsync(s => s.ExternalId == "early" && s.EnrichedAt == null, TestContext.Current.CancellationToken)));
         Assert.Equal(0, await WithDb(host, db => db.Cases.CountAsync(TestContext.Current.CancellationToken)));
     }
+
+    private static async Task<int> SeedTurnsWithThumbsDownAsync(CoreHost host, int turns) => await WithDb(host, async db =>
+    {
+        var app = await AppAsync(db);
+        var list = Enumerable.Range(1, turns).Select(n => Turn(app, $"t-{n}", $"Question {n}?", conversation: $"conv-{n}")).ToList();
+        db.Interactions.AddRange(list);
+        await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        db.Signals.AddRange(list.Select(t => Sig(app, t, SignalKind.Thumb, "s-" + t.ExternalId, up: false)));
+        await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        return turns;
+    });
+
+    private static Task<int> EnrichedTurnsAsync(CoreHost host) =>
+        WithDb(host, db => db.Interactions.CountAsync(i => i.EnrichedAt != null, TestContext.Current.CancellationToken));
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Pipeline_WithAPace_AwaitsItBeforeEachInteractionAfterTheFirst(string provider)
+    {
+        await using var host = await CoreHost.StartAsync(provider);
+        await SeedTurnsWithThumbsDownAsync(host, 5);
+        var pipeline = host.Services.GetRequiredService<EnrichmentPipeline>();
+        var enrichedAtEachPace = new List<int>();
+
+        var processed = await pipeline.RunOnceAsync(
+            async _ => enrichedAtEachPace.Add(await EnrichedTurnsAsync(host)), TestContext.Current.CancellationToken);
+
+        Assert.Equal(5, processed);
+        Assert.Equal([1, 2, 3, 4], enrichedAtEachPace); // one interaction committed between two paces
+        Assert.Equal(5, await WithDb(host, db => db.Cases.CountAsync(TestContext.Current.CancellationToken)));
+    }
+
+    [Fact]
+    public async Task Worker_WhileIngestionStaysSaturated_TricklesOneInteractionPerPause()
+    {
+        await using var host = await CoreHost.StartAsync(TestDatabase.Sqlite, new Dictionary<string, string?> { ["Enrichment:SaturatedPause"] = "00:00:00.300" });
+        await SeedTurnsWithThumbsDownAsync(host, 4);
+        var trigger = host.Services.GetRequiredService<EnrichmentTrigger>();
+        using var stop = new CancellationTokenSource();
+        // Ingestion saturated all along: a commit with many requests waiting, every 50 ms.
+        trigger.Notify(saturated: true);
+        var saturate = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                trigger.Notify(saturated: true);
+                await Task.Delay(50, CancellationToken.None);
+            }
+        }, CancellationToken.None);
+
+        var worker = ActivatorUtilities.CreateInstance<EnrichmentWorker>(host.Services);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await worker.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            // Still advancing under saturation: all four, with a pause before each after the first.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (await EnrichedTurnsAsync(host) < 4 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20, TestContext.Current.CancellationToken);
+            }
+
+            var took = started.Elapsed;
+            Assert.Equal(4, await EnrichedTurnsAsync(host));
+            Assert.True(took >= TimeSpan.FromMilliseconds(3 * 300 - 50), $"4 interactions under saturation took only {took.TotalMilliseconds:0} ms: the worker did not pause");
+            Assert.True(trigger.IngestSaturated);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await saturate;
+            await worker.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Worker_IngestionNotSaturated_EnrichesWithoutPausing()
+    {
+        await using var host = await CoreHost.StartAsync(TestDatabase.Sqlite, new Dictionary<string, string?> { ["Enrichment:SaturatedPause"] = "00:00:05" });
+        await SeedTurnsWithThumbsDownAsync(host, 4);
+        var trigger = host.Services.GetRequiredService<EnrichmentTrigger>();
+        trigger.Notify(); // a commit with nobody else waiting
+        Assert.False(trigger.IngestSaturated);
+
+        var worker = ActivatorUtilities.CreateInstance<EnrichmentWorker>(host.Services);
+        await worker.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            // Four pauses of 5 s would take 15 s; without saturation none is taken.
+            var deadline = DateTime.UtcNow.AddSeconds(12);
+            while (await EnrichedTurnsAsync(host) < 4 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20, TestContext.Current.CancellationToken);
+            }
+
+            Assert.Equal(4, await EnrichedTurnsAsync(host));
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+    }
 }
