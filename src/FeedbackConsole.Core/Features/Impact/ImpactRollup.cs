@@ -1,8 +1,11 @@
+using System.Collections.Concurrent;
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
 using FeedbackConsole.Core.Features.Ingestion;
 using FeedbackConsole.Core.Options;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace FeedbackConsole.Core.Features.Impact;
@@ -168,10 +171,16 @@ public sealed class ImpactRollup(IDbContextFactory<FeedbackDbContext> contexts, 
         var start = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var end = start.AddDays(1);
 
-        // Read and write under one lock and transaction: a recompute that read before another's write must not
-        // write after it (it would put back older numbers).
-        using var writerTurn = await IngestionTransaction.EnterSqliteWriterAsync(db, cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Recomputes are serialized, reads and writes together: one that read before another's write must not write
+        // after it (it would put back older numbers). PostgreSQL: one transaction under an advisory lock; its reads
+        // block no writer. SQLite: an in-process lock, the reads in a snapshot (BEGIN DEFERRED) that takes no write
+        // lock, and only the replacement under the database's one writer — a day of a busy application takes seconds
+        // to read, and holding the writer meanwhile stalled every ingest request behind it.
+        using var recomputeTurn = await EnterRecomputeAsync(db, cancellationToken);
+        var transaction = db is PostgresFeedbackDbContext
+            ? await db.Database.BeginTransactionAsync(cancellationToken)
+            : await SqliteSnapshotAsync(db, cancellationToken);
+        await using var readTransaction = transaction;
         if (db is PostgresFeedbackDbContext)
         {
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({AdvisoryLockKey})", cancellationToken);
@@ -325,6 +334,17 @@ public sealed class ImpactRollup(IDbContextFactory<FeedbackDbContext> contexts, 
             PromptVersion = key.PromptVersion, Cases = g.Sum(r => r.Cases),
         });
 
+        IDisposable? writerTurn = null;
+        if (db is not PostgresFeedbackDbContext)
+        {
+            // End the read snapshot; the replacement is a write transaction of its own, in turn with the ingest writers.
+            await transaction.CommitAsync(cancellationToken);
+            writerTurn = await IngestionTransaction.EnterSqliteWriterAsync(db, cancellationToken);
+            transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        }
+
+        await using var writeTransaction = transaction;
+        using var writer = writerTurn;
         await db.ImpactSignalDays.Where(r => r.ApplicationId == applicationId && r.Day == day).ExecuteDeleteAsync(cancellationToken);
         await db.ImpactFailureModeDays.Where(r => r.ApplicationId == applicationId && r.Day == day).ExecuteDeleteAsync(cancellationToken);
         await db.ImpactCaseDays.Where(r => r.ApplicationId == applicationId && r.Day == day).ExecuteDeleteAsync(cancellationToken);
@@ -352,6 +372,42 @@ public sealed class ImpactRollup(IDbContextFactory<FeedbackDbContext> contexts, 
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    // SQLite: recomputes of this process, one at a time per database file (PostgreSQL uses an advisory lock).
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> SqliteRecomputes = new(StringComparer.Ordinal);
+
+    private static async Task<IDisposable?> EnterRecomputeAsync(FeedbackDbContext db, CancellationToken cancellationToken)
+    {
+        if (db.Database.GetDbConnection() is not SqliteConnection sqlite)
+        {
+            return null;
+        }
+
+        var turn = SqliteRecomputes.GetOrAdd(sqlite.DataSource, _ => new SemaphoreSlim(1, 1));
+        await turn.WaitAsync(cancellationToken);
+        return new Released(turn);
+    }
+
+    /// <summary>A read-only snapshot of a SQLite database: BEGIN DEFERRED takes no lock until something is written.</summary>
+    private static async Task<IDbContextTransaction> SqliteSnapshotAsync(FeedbackDbContext db, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        return (await db.Database.UseTransactionAsync(connection.BeginTransaction(deferred: true), cancellationToken))!;
+    }
+
+    private sealed class Released(SemaphoreSlim turn) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                turn.Release();
+            }
+        }
     }
 
     private static readonly ImpactGrain[] SliceGrains = [ImpactGrain.Role, ImpactGrain.TaskType, ImpactGrain.Channel, ImpactGrain.Locale];

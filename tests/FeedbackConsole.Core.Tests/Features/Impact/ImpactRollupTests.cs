@@ -3,6 +3,7 @@ using FeedbackConsole.Core.Features.Enrichment;
 using FeedbackConsole.Core.Features.Impact;
 using FeedbackConsole.Tests.Shared;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FeedbackConsole.Core.Tests.Features.Impact;
 
@@ -213,6 +214,42 @@ public sealed class ImpactRollupTests
         Assert.Equal((0, null, "", 0), await Look(all with { Locale = "de-DE", ModelVersion = "m1" }));
         Assert.Equal((2, 1 / 2.0, "factual.error=1", 1), await Look(all with { Role = "customer", TaskType = "refund" }));
         Assert.Equal((3, 0.0, "", 0), await Look(all with { Role = "customer", Channel = "mobile", Locale = "en-GB" }));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task RecomputeDay_SeveralAtOnceWhileSignalsArrive_LeavesOneSetOfRowsThatCountsEverySignal(string provider)
+    {
+        await using var w = await ImpactWorld.StartAsync(provider);
+        var turn = await w.TurnAsync(ImpactWorld.At(D1, 9));
+        await w.SignalAsync(turn, SignalKind.Thumb, ImpactWorld.At(D1, 10), up: false);
+        await w.RefreshAsync();
+        await using (var db = await w.DbAsync())
+        {
+            Assert.Equal(1, await db.ImpactSignalDays.Where(r => r.Grain == ImpactGrain.Summary).SumAsync(r => r.Signals, Ct));
+        }
+
+        // Four recomputes of the same day race (SQLite reads them outside the writer lock) while signals keep coming.
+        var rollup = w.Host.Services.GetRequiredService<ImpactRollup>();
+        var recomputes = Enumerable.Range(0, 4).Select(_ => Task.Run(() => rollup.RecomputeDayAsync(w.App, D1, Ct), Ct)).ToList();
+        for (var i = 0; i < 5; i++)
+        {
+            await w.SignalAsync(turn, SignalKind.Thumb, ImpactWorld.At(D1, 11, i), up: true);
+        }
+
+        await Task.WhenAll(recomputes);
+        await rollup.RecomputeDayAsync(w.App, D1, Ct); // and once more after the last signal
+
+        await using (var db = await w.DbAsync())
+        {
+            // One set of rows: each grain sums to the day's 6 signals, never twice that.
+            foreach (var grain in Enum.GetValues<ImpactGrain>())
+            {
+                Assert.Equal(6, await db.ImpactSignalDays.Where(r => r.ApplicationId == w.App && r.Day == D1 && r.Grain == grain).SumAsync(r => r.Signals, Ct));
+            }
+        }
+
+        var d = await w.DashboardAsync(D1, D1);
+        Assert.Equal(1 / 6.0, d.NegativeRate[0]!.Value, 6);
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
