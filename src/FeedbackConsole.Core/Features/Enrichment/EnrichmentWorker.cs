@@ -14,13 +14,17 @@ namespace FeedbackConsole.Core.Features.Enrichment;
 /// and one SQLite writer, enriching at full speed during a burst of single-signal requests cut what the API accepted
 /// to a fifth (each interaction's enrichment is a transaction of its own, taken in turn with the ingest groups, and its
 /// CPU is the requests' CPU). "Saturated" means the signal writer found <see cref="SaturatedRequests"/> or more
-/// requests waiting for one commit: many clients are queueing at once. A single client, or a steady stream that the
-/// writer keeps up with in small groups, never looks saturated, so enrichment keeps its full pace there.
+/// requests, or <see cref="SaturatedSignals"/> or more signals, waiting for one commit: clients are queueing. A single
+/// client sending one request at a time, or a steady stream that the writer keeps up with in small groups, never looks
+/// saturated, so enrichment keeps its full pace there.
 /// </remarks>
 public sealed class EnrichmentTrigger : IDisposable
 {
     /// <summary>Requests waiting for one commit from which ingestion counts as saturated.</summary>
     public const int SaturatedRequests = 8;
+
+    /// <summary>Signals stored by one commit from which ingestion counts as saturated: two full batches (API.md: 500 each) queued together.</summary>
+    public const int SaturatedSignals = 1_000;
 
     /// <summary>How long one saturated commit keeps ingestion counted as saturated.</summary>
     public static readonly TimeSpan SaturationHold = TimeSpan.FromMilliseconds(250);

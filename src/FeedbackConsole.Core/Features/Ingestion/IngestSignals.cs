@@ -351,8 +351,16 @@ public sealed partial class IngestSignals(
         {
             var outcomes = await IngestionTransaction.RunAsync(contexts, (db, ct) => StoreAsync(db, group, ct), logger, CancellationToken.None);
             GroupDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            // Many requests in this group, or waiting behind it: ingestion is saturated, and enrichment steps aside.
-            enrichment.Notify(saturated: group.Count >= EnrichmentTrigger.SaturatedRequests || _pending.Count >= EnrichmentTrigger.SaturatedRequests);
+            // Many requests (or signals) in this group, or requests waiting behind it: ingestion is saturated, and
+            // enrichment slows down.
+            var signals = 0;
+            foreach (var write in group)
+            {
+                signals += write.Drafts.Length;
+            }
+
+            enrichment.Notify(saturated: group.Count >= EnrichmentTrigger.SaturatedRequests || signals >= EnrichmentTrigger.SaturatedSignals
+                || _pending.Count >= EnrichmentTrigger.SaturatedRequests);
             for (var i = 0; i < group.Count; i++)
             {
                 group[i].Done.TrySetResult(outcomes[i]);

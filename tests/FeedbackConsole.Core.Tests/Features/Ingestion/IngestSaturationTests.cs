@@ -1,0 +1,71 @@
+using System.Text;
+using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Features.Enrichment;
+using FeedbackConsole.Core.Features.Ingestion;
+using FeedbackConsole.Core.Tests.Shared;
+using FeedbackConsole.Tests.Shared;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FeedbackConsole.Core.Tests.Features.Ingestion;
+
+/// <summary>When the signal writer tells enrichment that ingestion is saturated, and when not.</summary>
+public sealed class IngestSaturationTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static byte[] Batch(string prefix, int count) => Encoding.UTF8.GetBytes(
+        "{\"signals\":[" + string.Join(",", Enumerable.Range(0, count).Select(i =>
+            $"{{\"id\":\"{prefix}-{i}\",\"interactionId\":\"turn-{i % 50}\",\"kind\":\"thumb\",\"value\":\"down\",\"occurredAt\":\"2025-03-01T09:31:00+01:00\"}}")) + "]}");
+
+    private static async Task<(CoreHost Host, Guid App)> StartAsync()
+    {
+        var host = await CoreHost.StartAsync(TestDatabase.Sqlite);
+        var app = new Application { Id = Guid.NewGuid(), Name = "Saturation " + Guid.NewGuid().ToString("N")[..6], CreatedAt = DateTimeOffset.UtcNow };
+        await using var db = await host.Services.GetRequiredService<IDbContextFactory<FeedbackConsole.Core.Data.FeedbackDbContext>>().CreateDbContextAsync(Ct);
+        db.Applications.Add(app);
+        await db.SaveChangesAsync(Ct);
+        return (host, app.Id);
+    }
+
+    [Fact]
+    public async Task OneClientOneRequestAtATime_NeverLooksSaturated()
+    {
+        var (host, app) = await StartAsync();
+        await using var _ = host;
+        var ingest = host.Services.GetRequiredService<IngestSignals>();
+        var trigger = host.Services.GetRequiredService<EnrichmentTrigger>();
+
+        for (var i = 0; i < 5; i++)
+        {
+            var outcome = await ingest.HandleAsync(app, Batch($"seq{i}", 500), Ct);
+            Assert.All(outcome.Response!.Results, r => Assert.Equal(ItemStatus.Accepted, r.Status));
+            Assert.False(trigger.IngestSaturated, $"request {i}: one batch of 500 at a time is not saturation");
+        }
+    }
+
+    [Fact]
+    public async Task ManyRequestsAtOnce_QueueBehindOneCommit_AndLookSaturated()
+    {
+        var (host, app) = await StartAsync();
+        await using var _ = host;
+        var ingest = host.Services.GetRequiredService<IngestSignals>();
+        var trigger = host.Services.GetRequiredService<EnrichmentTrigger>();
+        var bodies = Enumerable.Range(0, 20).Select(i => Batch($"par{i}", 500)).ToList();
+
+        // The first request's commit is under way while the other nineteen (9,500 signals) queue behind it.
+        var all = Task.WhenAll(bodies.Select(body => Task.Run(() => ingest.HandleAsync(app, body, Ct), Ct)));
+        var seen = false;
+        while (!all.IsCompleted)
+        {
+            seen |= trigger.IngestSaturated;
+            await Task.Delay(5, Ct);
+        }
+
+        seen |= trigger.IngestSaturated;
+        var outcomes = await all;
+
+        Assert.All(outcomes.SelectMany(o => o.Response!.Results), r => Assert.Equal(ItemStatus.Accepted, r.Status));
+        Assert.True(seen, "20 concurrent batches of 500 never counted as saturated");
+    }
+}
