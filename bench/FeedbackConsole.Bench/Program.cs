@@ -130,6 +130,13 @@ var apiGenerator = new Option<string>("--load-generator") { Description = "wrk, 
 apiGenerator.AcceptOnlyFromAmong("auto", "wrk", "httpclient");
 var apiKeep = new Option<bool>("--keep") { Description = "Keep the work folder (database, app log)" };
 var apiRate = new Option<int>("--paced-rate") { Description = "Total requests per second of the paced run (the connections send in turn at this rate)", DefaultValueFactory = _ => 2_000 };
+apiRate.Validators.Add(result =>
+{
+    if (result.GetValueOrDefault<int>() <= 0)
+    {
+        result.AddError("--paced-rate must be at least 1 request per second (a rate of 0 would never finish the paced run).");
+    }
+});
 var knowledgeApi = new Command("knowledge-api", "Run-time search API speed (issue 5): GET /api/v1/knowledge-bases/{kb}/search on the real app over HTTP, a live release of 100k facts, one client then 32 connections.")
 {
     apiWeb, apiDocs, apiSequential, apiConnections, apiSeconds, apiGenerator, apiKeep, apiRate,
