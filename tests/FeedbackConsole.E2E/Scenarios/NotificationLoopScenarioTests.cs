@@ -256,6 +256,8 @@ public sealed partial class NotificationLoopScenarioTests(BrowserFixture browser
         await Expect(outbox.Preview).ToContainTextAsync("your feedback led to a fix");
         await admin.ScreenshotAsync($"notifications-{provider}-outbox");
         await admin.Page.SetViewportSizeAsync(390, 844);
+        // The HTML body renders at phone width too (and is painted before the screenshot).
+        await Expect(admin.Page.FrameLocator("iframe[title='HTML body']").GetByText("What we did:")).ToBeVisibleAsync();
         await admin.ScreenshotAsync($"notifications-{provider}-outbox-phone");
         await admin.Page.SetViewportSizeAsync(1280, 900);
 
