@@ -1,13 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using FeedbackConsole.Core;
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
 using FeedbackConsole.Core.Features.Impact;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace FeedbackConsole.Bench;
 
@@ -35,48 +32,9 @@ internal static class ImpactBench
         Console.WriteLine($"data: {settings.Size.Signals:N0} signals, {settings.Size.Cases:N0} cases over 90 days; {settings.Iterations} timed calls per scenario after 5 warm-up calls");
         var results = new List<(string Provider, string Scenario, double Median, double P95, double Max)>();
         var exit = 0;
-        try
-        {
-            if (settings.RunSqlite)
-            {
-                results.AddRange(await RunProviderAsync("SQLite", new Dictionary<string, string?>
-                {
-                    ["Database:Provider"] = "Sqlite",
-                    ["Database:DataDirectory"] = Path.Combine(work, "sqlite"),
-                }, work, settings));
-            }
-
-            if (settings.RunPostgres)
-            {
-                var (server, reason) = settings.PostgresServer is { } existing
-                    ? (PostgresServer.Existing(existing), null)
-                    : await PostgresServer.StartThrowawayAsync();
-                if (server is null)
-                {
-                    Console.WriteLine($"PostgreSQL skipped: {reason}");
-                }
-                else
-                {
-                    await using (server)
-                    {
-                        server.KeepDatabase = settings.Keep;
-                        await server.CreateDatabaseAsync();
-                        results.AddRange(await RunProviderAsync("PostgreSQL", new Dictionary<string, string?>
-                        {
-                            ["Database:Provider"] = "Postgres",
-                            ["ConnectionStrings:FeedbackConsole"] = server.DatabaseConnectionString,
-                        }, work, settings));
-                    }
-                }
-            }
-        }
-        finally
-        {
-            if (!settings.Keep)
-            {
-                Directory.Delete(work, recursive: true);
-            }
-        }
+        results.AddRange(await InProcessBench.OnEachProviderAsync(
+            work, settings.RunSqlite, settings.RunPostgres, settings.PostgresServer, settings.Keep,
+            (provider, database) => RunProviderAsync(provider, database, work, settings)));
 
         Console.WriteLine();
         Console.WriteLine("| provider | scenario | median | p95 | max | target < 200 ms (median and p95) |");
@@ -97,23 +55,8 @@ internal static class ImpactBench
         string provider, Dictionary<string, string?> settings, string work, ImpactBenchSettings bench)
     {
         Console.WriteLine($"{provider}: seeding");
-        settings["Bootstrap:AdminEmail"] = "bench@example.test";
-        settings["Bootstrap:AdminPassword"] = "bench admin password";
         settings["Impact:SettleTime"] = "00:00:00";
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        await using var services = new ServiceCollection()
-            .AddLogging(l =>
-            {
-                l.SetMinimumLevel(LogLevel.Warning);
-                if (bench.LogSql)
-                {
-                    l.AddSimpleConsole().AddFilter((category, level) =>
-                        level >= LogLevel.Warning || (sqlLogging && category == "Microsoft.EntityFrameworkCore.Database.Command" && level >= LogLevel.Information));
-                }
-            })
-            .AddFeedbackConsoleCore(configuration, work)
-            .BuildServiceProvider();
-        await services.InitializeFeedbackConsoleAsync();
+        await using var services = await InProcessBench.StartCoreAsync(settings, work, bench.LogSql, () => sqlLogging);
         var seeded = await TriageSeeder.SeedAsync(services, bench.Size, Console.WriteLine);
         var app = seeded.Applications[0];
         await SeedReleasesAsync(services, app);

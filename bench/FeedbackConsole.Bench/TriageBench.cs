@@ -1,13 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using FeedbackConsole.Core;
-using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
 using FeedbackConsole.Core.Features.Triage.Cases;
 using FeedbackConsole.Core.Features.Triage.Queue;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace FeedbackConsole.Bench;
 
@@ -35,45 +31,9 @@ internal static class TriageBench
         Console.WriteLine();
         var results = new List<(string Provider, string Scenario, double Median, double P95, double Max)>();
         var exit = 0;
-        try
-        {
-            results.AddRange(await RunProviderAsync("SQLite", new Dictionary<string, string?>
-            {
-                ["Database:Provider"] = "Sqlite",
-                ["Database:DataDirectory"] = Path.Combine(work, "sqlite"),
-            }, work, settings));
-
-            if (settings.RunPostgres)
-            {
-                var (server, reason) = settings.PostgresServer is { } existing
-                    ? (PostgresServer.Existing(existing), null)
-                    : await PostgresServer.StartThrowawayAsync();
-                if (server is null)
-                {
-                    Console.WriteLine($"PostgreSQL skipped: {reason}");
-                }
-                else
-                {
-                    await using (server)
-                    {
-                        server.KeepDatabase = settings.Keep;
-                        await server.CreateDatabaseAsync();
-                        results.AddRange(await RunProviderAsync("PostgreSQL", new Dictionary<string, string?>
-                        {
-                            ["Database:Provider"] = "Postgres",
-                            ["ConnectionStrings:FeedbackConsole"] = server.DatabaseConnectionString,
-                        }, work, settings));
-                    }
-                }
-            }
-        }
-        finally
-        {
-            if (!settings.Keep)
-            {
-                Directory.Delete(work, recursive: true);
-            }
-        }
+        results.AddRange(await InProcessBench.OnEachProviderAsync(
+            work, runSqlite: true, settings.RunPostgres, settings.PostgresServer, settings.Keep,
+            (provider, database) => RunProviderAsync(provider, database, work, settings)));
 
         Console.WriteLine();
         Console.WriteLine("| provider | scenario | median | p95 | max | target < 50 ms (median and p95) |");
@@ -94,22 +54,7 @@ internal static class TriageBench
     {
         sqlLogging = false;
         Console.WriteLine($"{provider}: seeding");
-        settings["Bootstrap:AdminEmail"] = "bench@example.test";
-        settings["Bootstrap:AdminPassword"] = "bench admin password";
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        await using var services = new ServiceCollection()
-            .AddLogging(l =>
-            {
-                l.SetMinimumLevel(LogLevel.Warning);
-                if (bench.LogSql)
-                {
-                    l.AddSimpleConsole().AddFilter((category, level) =>
-                        level >= LogLevel.Warning || (sqlLogging && category == "Microsoft.EntityFrameworkCore.Database.Command" && level >= LogLevel.Information));
-                }
-            })
-            .AddFeedbackConsoleCore(configuration, work)
-            .BuildServiceProvider();
-        await services.InitializeFeedbackConsoleAsync();
+        await using var services = await InProcessBench.StartCoreAsync(settings, work, bench.LogSql, () => sqlLogging);
         var seeded = await TriageSeeder.SeedAsync(services, bench.Size, Console.WriteLine);
 
         var me = seeded.Reviewers[0];

@@ -34,19 +34,19 @@ public sealed class GetImpactDashboard(IDbContextFactory<FeedbackDbContext> cont
         }
 
         // 1. Signals by day, kind, model and prompt version.
-        var signalRows = await SignalRows(db, app, filter)
+        var signalRows = await Filtered(db.ImpactSignalDays, app, filter)
             .GroupBy(r => new { r.Day, r.Kind, r.ModelVersion, r.PromptVersion })
             .Select(g => new { g.Key.Day, g.Key.Kind, g.Key.ModelVersion, g.Key.PromptVersion, Signals = g.Sum(r => r.Signals), Positive = g.Sum(r => r.Positive), Negative = g.Sum(r => r.Negative) })
             .ToListAsync(cancellationToken);
 
         // 2. Negative signals by day and failure mode.
-        var modeRows = await ModeRows(db, app, filter)
+        var modeRows = await Filtered(db.ImpactFailureModeDays, app, filter)
             .GroupBy(r => new { r.Day, r.FailureModeId })
             .Select(g => new { g.Key.Day, g.Key.FailureModeId, Negative = g.Sum(r => r.Negative) })
             .ToListAsync(cancellationToken);
 
         // 3. Cases by created day, measure and duration bucket.
-        var caseRows = await CaseRows(db, app, filter)
+        var caseRows = await Filtered(db.ImpactCaseDays, app, filter)
             .GroupBy(r => new { r.Day, r.Measure, r.Bucket })
             .Select(g => new { g.Key.Day, g.Key.Measure, g.Key.Bucket, Cases = g.Sum(r => r.Cases) })
             .ToListAsync(cancellationToken);
@@ -163,12 +163,6 @@ public sealed class GetImpactDashboard(IDbContextFactory<FeedbackDbContext> cont
     public static DateOnly WeekOf(DateOnly day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
 
     private static DateTimeOffset Start(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-
-    private static IQueryable<ImpactSignalDay> SignalRows(FeedbackDbContext db, Guid app, ImpactFilter f) => Filtered(db.ImpactSignalDays, app, f);
-
-    private static IQueryable<ImpactFailureModeDay> ModeRows(FeedbackDbContext db, Guid app, ImpactFilter f) => Filtered(db.ImpactFailureModeDays, app, f);
-
-    private static IQueryable<ImpactCaseDay> CaseRows(FeedbackDbContext db, Guid app, ImpactFilter f) => Filtered(db.ImpactCaseDays, app, f);
 
     /// <summary>One application's rows of the filter's grain and days, narrowed by its segment and model filters.</summary>
     private static IQueryable<T> Filtered<T>(IQueryable<T> table, Guid app, ImpactFilter f)
