@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
 using FeedbackConsole.Core.Features.KnowledgeBases.Retrieval;
@@ -14,9 +15,14 @@ public sealed record ServedReleaseRef(Guid Id, int Number);
 /// <summary>What the run-time API needs to know about a knowledge base, read once per lookup lifetime.</summary>
 public sealed record RuntimeKnowledgeBase(Guid Id, Guid ApplicationId, string Key, KnowledgeBaseKind Kind, ServedReleaseRef? Live, ServedReleaseRef? Shadow);
 
-/// <summary>One release, ready to answer: its BM25 index (facts, examples) or its guard rules. Immutable, shared by every request.</summary>
+/// <summary>
+/// One release, ready to answer: its BM25 index (facts, examples) or its guard rules, and the entries it serves a
+/// correction of (<paramref name="CorrectedEntries"/>: the served revision or an earlier one was written from a case, so
+/// serving them counts towards "your fix has helped N people"). Immutable, shared by every request.
+/// </summary>
 public sealed record ReleaseEngine(
-    Guid ReleaseId, int Number, Guid KnowledgeBaseId, Guid ApplicationId, KnowledgeBaseKind Kind, RetrievalIndex Index, GuardSet Guards);
+    Guid ReleaseId, int Number, Guid KnowledgeBaseId, Guid ApplicationId, KnowledgeBaseKind Kind, RetrievalIndex Index, GuardSet Guards,
+    FrozenSet<Guid> CorrectedEntries);
 
 /// <summary>
 /// Releases are immutable, so each one's index is built once and then held in memory (≈ 38 MB per 100k entries) for
@@ -235,14 +241,26 @@ public sealed class ReleaseIndexCache(
                 r.GuardMessage,
             })
             .ToListAsync();
+        // Entries whose served revision, or an earlier one, came from a case: the same test as the milestone query of
+        // NotificationOutbox.OnServedAsync. Sources are only ever added to new revisions, so this never changes for a release.
+        var corrected = await (
+                from source in db.RevisionSources
+                join sourced in db.EntryRevisions on source.RevisionId equals sourced.Id
+                join entry in db.ReleaseEntries on sourced.EntryId equals entry.EntryId
+                join served in db.EntryRevisions on entry.RevisionId equals served.Id
+                where entry.ReleaseId == release.Id && sourced.Number <= served.Number
+                select sourced.EntryId)
+            .Distinct()
+            .ToListAsync();
         var engine = knowledgeBase.Kind == KnowledgeBaseKind.Guards
             ? new ReleaseEngine(release.Id, release.Number, knowledgeBase.Id, knowledgeBase.ApplicationId, knowledgeBase.Kind, RetrievalIndex.Empty, GuardSet.Build(revisions
                 .Where(r => r.GuardType is not null)
-                .Select(r => new GuardRule(r.EntryId, r.Id, r.Title, r.GuardType!.Value, r.Content, r.GuardMessage ?? "", r.TaskType))))
+                .Select(r => new GuardRule(r.EntryId, r.Id, r.Title, r.GuardType!.Value, r.Content, r.GuardMessage ?? "", r.TaskType))),
+                corrected.ToFrozenSet())
             : new ReleaseEngine(release.Id, release.Number, knowledgeBase.Id, knowledgeBase.ApplicationId, knowledgeBase.Kind,
                 RetrievalIndex.Build([.. revisions.Select(r => new RetrievalDocument(r.EntryId, r.Id, r.Number, r.Title, r.Content, r.TaskType,
                     knowledgeBase.Kind == KnowledgeBaseKind.Examples ? r.Input ?? "" : null))]),
-                GuardSet.Empty);
+                GuardSet.Empty, corrected.ToFrozenSet());
         logger.LogInformation("Built the index of release {Number} of knowledge base {Key} ({Entries} entries) in {Milliseconds:0} ms.",
             release.Number, knowledgeBase.Key, revisions.Count, time.GetElapsedTime(started).TotalMilliseconds);
         return engine;

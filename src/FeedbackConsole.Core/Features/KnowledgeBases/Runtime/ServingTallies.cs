@@ -36,8 +36,9 @@ public sealed class ServingTallies(IDbContextFactory<FeedbackDbContext> contexts
         {
             var counter = _counters.GetOrAdd(
                 new TallyKey(engine.ReleaseId, hit.EntryId, hour),
-                static (_, state) => new Counter(state.RevisionId, state.KnowledgeBaseId, state.ApplicationId),
-                (hit.RevisionId, engine.KnowledgeBaseId, engine.ApplicationId));
+                static (key, state) => new Counter(
+                    state.RevisionId, state.Engine.KnowledgeBaseId, state.Engine.ApplicationId, state.Engine.CorrectedEntries.Contains(key.EntryId)),
+                (hit.RevisionId, Engine: engine));
             Interlocked.Increment(ref counter.Count);
         }
     }
@@ -48,21 +49,32 @@ public sealed class ServingTallies(IDbContextFactory<FeedbackDbContext> contexts
     /// <summary>Adds the counts since the last flush to the database; returns the rows written. On failure the counts are kept for the next flush.</summary>
     public async Task<int> FlushAsync(CancellationToken cancellationToken)
     {
-        var rows = Drain();
-        if (rows.Count == 0)
+        var drained = Drain();
+        if (drained.Count == 0)
         {
             return 0;
         }
+
+        var rows = drained.ConvertAll(d => new EntryServingTally
+        {
+            ReleaseId = d.Key.ReleaseId,
+            EntryId = d.Key.EntryId,
+            Hour = new DateTimeOffset(d.Key.HourTicks, TimeSpan.Zero),
+            RevisionId = d.Counter.RevisionId,
+            KnowledgeBaseId = d.Counter.KnowledgeBaseId,
+            ApplicationId = d.Counter.ApplicationId,
+            Count = d.Count,
+        });
 
         try
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await UpsertAsync(db, rows, cancellationToken);
-            if (milestones is not null)
+            if (milestones is not null && Corrected(drained) is { Count: > 0 } corrected)
             {
                 // "Your fix has helped N people", written with the counts that reached N.
-                await milestones.OnServedAsync(db, [.. rows.Select(r => (r.EntryId, r.RevisionId, r.Count))], time.GetUtcNow(), cancellationToken);
+                await milestones.OnServedAsync(db, corrected, time.GetUtcNow(), cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
             }
 
@@ -71,9 +83,21 @@ public sealed class ServingTallies(IDbContextFactory<FeedbackDbContext> contexts
         }
         catch
         {
-            Restore(rows);
+            Restore(drained);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The servings the milestone check must see: every row of an entry some release served a correction of. Rows of
+    /// other entries cannot reach a milestone, and most flushes have none of these, so they skip the check's queries.
+    /// </summary>
+    private static List<(Guid EntryId, Guid RevisionId, long Added)> Corrected(List<Drained> drained)
+    {
+        var entries = drained.Where(d => d.Counter.Corrected).Select(d => d.Key.EntryId).ToHashSet();
+        return entries.Count == 0
+            ? []
+            : [.. drained.Where(d => entries.Contains(d.Key.EntryId)).Select(d => (d.Key.EntryId, d.Counter.RevisionId, d.Count))];
     }
 
     /// <summary>The hour a serving is counted in: UTC, truncated to the hour.</summary>
@@ -83,27 +107,18 @@ public sealed class ServingTallies(IDbContextFactory<FeedbackDbContext> contexts
         return new DateTimeOffset(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerHour), TimeSpan.Zero);
     }
 
-    private List<EntryServingTally> Drain()
+    private List<Drained> Drain()
     {
         // Counters of the current and the previous hour stay (at zero) so a request that holds one never counts
         // into a counter already dropped; older ones are dropped once empty.
         var keepFrom = HourOf(time.GetUtcNow()).UtcTicks - TimeSpan.TicksPerHour;
-        var rows = new List<EntryServingTally>();
+        var rows = new List<Drained>();
         foreach (var (key, counter) in _counters)
         {
             var count = Interlocked.Exchange(ref counter.Count, 0);
             if (count > 0)
             {
-                rows.Add(new EntryServingTally
-                {
-                    ReleaseId = key.ReleaseId,
-                    EntryId = key.EntryId,
-                    Hour = new DateTimeOffset(key.HourTicks, TimeSpan.Zero),
-                    RevisionId = counter.RevisionId,
-                    KnowledgeBaseId = counter.KnowledgeBaseId,
-                    ApplicationId = counter.ApplicationId,
-                    Count = count,
-                });
+                rows.Add(new Drained(key, counter, count));
             }
             else if (key.HourTicks < keepFrom)
             {
@@ -114,15 +129,11 @@ public sealed class ServingTallies(IDbContextFactory<FeedbackDbContext> contexts
         return rows;
     }
 
-    private void Restore(List<EntryServingTally> rows)
+    private void Restore(List<Drained> drained)
     {
-        foreach (var row in rows)
+        foreach (var (key, counter, count) in drained)
         {
-            var counter = _counters.GetOrAdd(
-                new TallyKey(row.ReleaseId, row.EntryId, row.Hour.UtcTicks),
-                static (_, r) => new Counter(r.RevisionId, r.KnowledgeBaseId, r.ApplicationId),
-                row);
-            Interlocked.Add(ref counter.Count, row.Count);
+            Interlocked.Add(ref _counters.GetOrAdd(key, counter).Count, count);
         }
     }
 
@@ -214,7 +225,9 @@ public sealed class ServingTallies(IDbContextFactory<FeedbackDbContext> contexts
 
     private readonly record struct TallyKey(Guid ReleaseId, Guid EntryId, long HourTicks);
 
-    private sealed class Counter(Guid revisionId, Guid knowledgeBaseId, Guid applicationId)
+    private readonly record struct Drained(TallyKey Key, Counter Counter, long Count);
+
+    private sealed class Counter(Guid revisionId, Guid knowledgeBaseId, Guid applicationId, bool corrected)
     {
         public long Count;
 
@@ -223,5 +236,8 @@ public sealed class ServingTallies(IDbContextFactory<FeedbackDbContext> contexts
         public Guid KnowledgeBaseId { get; } = knowledgeBaseId;
 
         public Guid ApplicationId { get; } = applicationId;
+
+        /// <summary>The release serves a correction of this entry (<see cref="ReleaseEngine.CorrectedEntries"/>).</summary>
+        public bool Corrected { get; } = corrected;
     }
 }

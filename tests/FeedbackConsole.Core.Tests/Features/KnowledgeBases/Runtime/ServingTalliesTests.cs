@@ -1,6 +1,8 @@
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Features.KnowledgeBases.Retrieval;
 using FeedbackConsole.Core.Features.KnowledgeBases.Runtime;
+using FeedbackConsole.Core.Tests.Features.Releases;
 using FeedbackConsole.Core.Tests.Shared;
 using FeedbackConsole.Tests.Shared;
 using Microsoft.EntityFrameworkCore;
@@ -92,6 +94,59 @@ public sealed class ServingTalliesTests
 
         var total = await RuntimeSeed.QueryAsync(host, db => db.EntryServingTallies.SumAsync(t => t.Count, Ct));
         Assert.Equal(40_000, total);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Engine_CorrectedEntries_AreThoseWhoseServedOrAnEarlierRevisionCameFromACase(string provider)
+    {
+        await using var w = await ReleaseWorld.StartAsync(provider);
+        var caseA = await w.Seed.CaseAsync(w.App, status: CaseStatus.Approved);
+        var caseB = await w.Seed.CaseAsync(w.App, status: CaseStatus.Approved);
+        var (laterFix, _) = await w.EntryAsync("Refund window", "14 days.");
+        var (earlierFix, _) = await w.EntryAsync("Password reset", "Settings, then Security.", sourceCases: [caseB]);
+        var (neverFixed, _) = await w.EntryAsync("Opening hours", "9 to 5.");
+        var first = await w.ShipAsync();
+        await w.ReviseAsync(laterFix, "30 days.", sourceCases: [caseA]);
+        await w.ReviseAsync(earlierFix, "Settings, then Security, then Reset.");
+        await w.ReviseAsync(neverFixed, "9 to 6.");
+        var second = await w.ShipAsync();
+
+        var cache = w.Host.Services.GetRequiredService<ReleaseIndexCache>();
+        var kb = await cache.FindAsync(w.App, (await w.KnowledgeBaseAsync()).Key, Ct);
+        var firstEngine = await cache.GetEngineAsync(kb!, new ServedReleaseRef(first, 1), Ct);
+        var secondEngine = await cache.GetEngineAsync(kb!, kb!.Live!, Ct);
+
+        Assert.Equal(second, secondEngine.ReleaseId);
+        Assert.Equal([earlierFix], firstEngine.CorrectedEntries);
+        Assert.Equal(new HashSet<Guid> { laterFix, earlierFix }, secondEngine.CorrectedEntries.ToHashSet());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Flush_OfEntriesNoReleaseCorrected_RunsNoMilestoneQuery(string provider)
+    {
+        await using var w = await ReleaseWorld.StartAsync(provider);
+        var caseId = await w.Seed.CaseAsync(w.App, status: CaseStatus.Approved);
+        var (corrected, correctedRevision) = await w.EntryAsync("Refund window", "30 days.", sourceCases: [caseId]);
+        var (plain, plainRevision) = await w.EntryAsync("Opening hours", "9 to 5.");
+        await w.ShipAsync();
+        var cache = w.Host.Services.GetRequiredService<ReleaseIndexCache>();
+        var kb = await cache.FindAsync(w.App, (await w.KnowledgeBaseAsync()).Key, Ct);
+        var engine = await cache.GetEngineAsync(kb!, kb!.Live!, Ct);
+        var tallies = w.Host.Services.GetRequiredService<ServingTallies>();
+        await using var db = await w.DbAsync();
+        using var log = EfCommandLog.Of(db);
+
+        tallies.Record(engine, [new RetrievalHit(plain, plainRevision, 1, 0.5)]);
+        Assert.Equal(1, await tallies.FlushAsync(Ct));
+        // The counts are written with one statement outside EF; EF itself is not asked anything.
+        Assert.Empty(log.Commands);
+
+        tallies.Record(engine, [new RetrievalHit(plain, plainRevision, 1, 0.5), new RetrievalHit(corrected, correctedRevision, 1, 0.4)]);
+        Assert.Equal(2, await tallies.FlushAsync(Ct));
+        Assert.Contains(log.Commands, c => c.Contains("EntryRevisions", StringComparison.Ordinal));
+        Assert.Equal(3, await w.ReadAsync(d => d.EntryServingTallies.SumAsync(t => t.Count, Ct)));
     }
 
     [Fact]
