@@ -156,6 +156,18 @@ knowledgeApi.SetAction(async (parse, cancellationToken) =>
 });
 root.Subcommands.Add(knowledgeApi);
 
+var enrichDatabase = new Option<FileInfo>("--database") { Description = "A SQLite database to copy (a capture run's, kept with --keep: <work folder>/sqlite/feedbackconsole.db)", Required = true };
+var enrichInteractions = new Option<int>("--interactions") { Description = "Newest interactions to enrich again per repetition", DefaultValueFactory = _ => 2_000 };
+var enrichRepetitions = new Option<int>("--repetitions") { Description = "Timed repetitions, each on a fresh copy (the median is reported)", DefaultValueFactory = _ => 3 };
+var enrichSql = new Option<bool>("--sql") { Description = "Log every SQL command of the timed passes with its duration" };
+var enrich = new Command("enrich", "Enrichment speed (issue 3): the newest interactions of a copied database enriched again in process — cases, clusters, recounts — per interaction, by wall clock and CPU time.")
+{
+    enrichDatabase, enrichInteractions, enrichRepetitions, enrichSql,
+};
+enrich.SetAction(async (parse, cancellationToken) => await EnrichBench.RunAsync(new EnrichBenchSettings(
+    parse.GetValue(enrichDatabase)!, parse.GetValue(enrichInteractions), parse.GetValue(enrichRepetitions), parse.GetValue(enrichSql))));
+root.Subcommands.Add(enrich);
+
 var notifyCount = new Option<int>("--notifications") { Description = "Waiting deliveries per repetition", DefaultValueFactory = _ => 5_000 };
 var notifyRepetitions = new Option<int>("--repetitions") { Description = "Timed repetitions per database and channel (the median is reported)", DefaultValueFactory = _ => 3 };
 var notifyPostgres = new Option<string?>("--postgres") { Description = "A PostgreSQL server connection string (or FC_BENCH_POSTGRES) to run on PostgreSQL too" };

@@ -130,6 +130,13 @@ public class CaseCluster
     public DateTimeOffset UpdatedAt { get; set; }
 
     public DateTimeOffset LastCaseAt { get; set; }
+
+    /// <summary>
+    /// Set when a case joined, left or changed inside the cluster and its figures (<see cref="CaseCount"/>,
+    /// <see cref="Reach"/>, <see cref="LastCaseAt"/>) are not recounted yet; cleared by the recount. Enrichment
+    /// recounts once per pass rather than once per case, and this survives a crash in between.
+    /// </summary>
+    public bool RecountNeeded { get; set; }
 }
 
 /// <summary>One locality-sensitive band of a clustered case's MinHash signature: cases sharing a band are candidates.</summary>

@@ -36,30 +36,25 @@ public static class CaseClustering
         [input, .. signals.Where(HasFeedbackTextCompiled).OrderBy(s => s.OccurredAt).ThenBy(s => s.ExternalId, StringComparer.Ordinal).Select(s => s.Text!)];
 
     /// <summary>
-    /// Clusters <paramref name="kase"/> (already saved, so it has an id) by <paramref name="texts"/>, and recounts
-    /// the clusters it left or joined. Saves its changes in <paramref name="db"/>'s open transaction.
+    /// Clusters <paramref name="kase"/> (already saved, so it has an id) by <paramref name="texts"/>. Saves its changes
+    /// in <paramref name="db"/>'s open transaction and returns the clusters whose figures may have moved (the one it is
+    /// in, and the one it left): the caller marks them (<see cref="MarkForRecountAsync"/>) in the same transaction and
+    /// recounts them (<see cref="RecountAsync"/>) later — once for many cases, since a recount reads all of a
+    /// cluster's signals.
     /// </summary>
-    public static async Task ClusterAsync(FeedbackDbContext db, Case kase, IReadOnlyList<string> texts, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<long>> ClusterAsync(FeedbackDbContext db, Case kase, IReadOnlyList<string> texts, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var shingles = MinHash.Shingles(texts);
         var signature = MinHash.Signature(shingles);
         var bands = signature is null ? [] : MinHash.BandHashes(signature).Distinct().ToHashSet();
 
-        if (db is PostgresFeedbackDbContext)
-        {
-            // One clustering at a time per application: two near-duplicates enriched at once on two instances would
-            // otherwise each found a cluster, and their recounts could miss each other's case.
-            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0}, {1})",
-                [AdvisoryLockNamespace, LockKey(kase.ApplicationId)], cancellationToken);
-        }
-
+        await LockApplicationAsync(db, kase.ApplicationId, cancellationToken);
         var stored = await db.CaseClusterBands.Where(b => b.CaseId == kase.Id).ToListAsync(cancellationToken);
         var previous = kase.ClusterId;
 
         if (previous is not null && stored.Count == bands.Count && stored.All(b => b.ClusterId == previous && bands.Contains(b.BandHash)))
         {
-            await RecountAsync(db, previous.Value, now, cancellationToken); // same text: only the figures may have moved
-            return;
+            return [previous.Value]; // same text: only the figures may have moved
         }
 
         long? target = null;
@@ -106,15 +101,30 @@ public static class CaseClustering
 
         kase.ClusterId = target;
         await db.SaveChangesAsync(cancellationToken);
+        return new[] { target, previous }.OfType<long>().Distinct().ToList();
+    }
 
-        if (target is not null)
+    /// <summary>
+    /// On PostgreSQL, one clustering or recount at a time per application, until the transaction ends: two
+    /// near-duplicates enriched at once on two instances would otherwise each found a cluster, and a recount could
+    /// miss a case that joins meanwhile. (SQLite has one writer, which does the same.)
+    /// </summary>
+    public static async Task LockApplicationAsync(FeedbackDbContext db, Guid applicationId, CancellationToken cancellationToken)
+    {
+        if (db is PostgresFeedbackDbContext)
         {
-            await RecountAsync(db, target.Value, now, cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0}, {1})",
+                [AdvisoryLockNamespace, LockKey(applicationId)], cancellationToken);
         }
+    }
 
-        if (previous is not null && previous != target)
+    /// <summary>Marks clusters whose figures may have moved (<see cref="CaseCluster.RecountNeeded"/>), in the open transaction.</summary>
+    public static async Task MarkForRecountAsync(FeedbackDbContext db, IReadOnlyCollection<long> clusterIds, CancellationToken cancellationToken)
+    {
+        if (clusterIds.Count > 0)
         {
-            await RecountAsync(db, previous.Value, now, cancellationToken);
+            await db.CaseClusters.Where(c => clusterIds.Contains(c.Id) && !c.RecountNeeded)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.RecountNeeded, true), cancellationToken);
         }
     }
 
@@ -175,7 +185,10 @@ public static class CaseClustering
         return cases.ToDictionary(c => c.Id, c => TextsOf(c.Input, byInteraction[c.InteractionId]));
     }
 
-    /// <summary>Recounts a cluster's cases, reach and last case from its cases; deletes it when it has none left.</summary>
+    /// <summary>
+    /// Recounts a cluster's cases, reach and last case from its cases and clears <see cref="CaseCluster.RecountNeeded"/>;
+    /// deletes the cluster when it has no case left. Run it in a transaction that holds <see cref="LockApplicationAsync"/>.
+    /// </summary>
     public static async Task RecountAsync(FeedbackDbContext db, long clusterId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var cluster = await db.CaseClusters.FirstOrDefaultAsync(c => c.Id == clusterId, cancellationToken);
@@ -183,6 +196,8 @@ public static class CaseClustering
         {
             return;
         }
+
+        cluster.RecountNeeded = false;
 
         var count = await db.Cases.CountAsync(c => c.ClusterId == clusterId, cancellationToken);
         if (count == 0)
@@ -212,8 +227,9 @@ public static class CaseClustering
             cluster.Reach = reach;
             cluster.LastCaseAt = last;
             cluster.UpdatedAt = now;
-            await db.SaveChangesAsync(cancellationToken);
         }
+
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>A readable label: the founding case's question, and its first complaint, shortened.</summary>

@@ -15,6 +15,7 @@ namespace FeedbackConsole.Core.Features.Enrichment;
 /// signals (or a new turn in a conversation) it runs the ordered steps — context fill, conversation linking,
 /// derived signals, failure-mode suggestion, priority — and creates or updates the interaction's case, then
 /// puts the case in the cluster of its near-duplicates (<see cref="CaseClustering"/>), in the same transaction.
+/// The clusters' figures are recounted once at the end of a pass, not once per case.
 /// (PII redaction is the one step that runs at ingest, because original text must never be stored.)
 /// Every pass recomputes from all of an interaction's signals, so running it twice, or on two instances at
 /// once, gives the same result.
@@ -65,6 +66,7 @@ public sealed class EnrichmentPipeline(
             interactionIds = fromSignals.Concat(fromTurns).Distinct().ToList();
             if (interactionIds.Count == 0)
             {
+                await RecountClustersAsync([], cancellationToken); // any left marked by a pass that stopped early
                 return 0;
             }
 
@@ -77,6 +79,7 @@ public sealed class EnrichmentPipeline(
         }
 
         var changedCases = new List<long>();
+        var touchedClusters = new HashSet<long>();
         var first = true;
         foreach (var id in interactionIds)
         {
@@ -90,7 +93,7 @@ public sealed class EnrichmentPipeline(
             {
                 try
                 {
-                    if (await ProcessAsync(id, rules, cancellationToken) is { } caseId)
+                    if (await ProcessOneAsync(id, rules, touchedClusters, cancellationToken) is { } caseId)
                     {
                         changedCases.Add(caseId);
                     }
@@ -105,6 +108,7 @@ public sealed class EnrichmentPipeline(
             }
         }
 
+        await RecountClustersAsync(touchedClusters, cancellationToken);
         if (changedCases.Count > 0)
         {
             changes.Publish(new CaseChange(changedCases, "enriched", null));
@@ -114,10 +118,51 @@ public sealed class EnrichmentPipeline(
     }
 
     /// <summary>
-    /// Runs the steps for one interaction and saves signals, derived signals, its case and the case's cluster in
-    /// one transaction. Returns the case's id when the interaction has a case.
+    /// Runs the steps for one interaction, saves signals, derived signals, its case and the case's cluster in one
+    /// transaction, then recounts the clusters it touched. Returns the case's id when the interaction has a case.
     /// </summary>
     public async Task<long?> ProcessAsync(long interactionId, IReadOnlyList<ActiveRule> rules, CancellationToken cancellationToken = default)
+    {
+        var touched = new HashSet<long>();
+        var caseId = await ProcessOneAsync(interactionId, rules, touched, cancellationToken);
+        await RecountClustersAsync(touched, cancellationToken);
+        return caseId;
+    }
+
+    /// <summary>
+    /// Recounts the figures of the clusters a pass touched, and of any cluster still marked
+    /// <see cref="CaseCluster.RecountNeeded"/> (a pass that stopped before its recounts, here or on another
+    /// instance): each in a short transaction of its own, so that ingestion waits for the writer one cluster at a time.
+    /// </summary>
+    private async Task RecountClustersAsync(HashSet<long> touched, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var marked = await db.CaseClusters.AsNoTracking().Where(c => c.RecountNeeded)
+            .OrderBy(c => c.Id).Select(c => new { c.Id, c.ApplicationId }).Take(1_000).ToListAsync(cancellationToken);
+        var clusters = marked.ToDictionary(c => c.Id, c => c.ApplicationId);
+        var unknown = touched.Where(id => !clusters.ContainsKey(id)).ToList();
+        if (unknown.Count > 0)
+        {
+            foreach (var cluster in await db.CaseClusters.AsNoTracking().Where(c => unknown.Contains(c.Id))
+                         .Select(c => new { c.Id, c.ApplicationId }).ToListAsync(cancellationToken))
+            {
+                clusters[cluster.Id] = cluster.ApplicationId;
+            }
+        }
+
+        foreach (var (clusterId, applicationId) in clusters.OrderBy(c => c.Key))
+        {
+            db.ChangeTracker.Clear();
+            using var writerTurn = await IngestionTransaction.EnterSqliteWriterAsync(db, cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await CaseClustering.LockApplicationAsync(db, applicationId, cancellationToken);
+            await CaseClustering.RecountAsync(db, clusterId, time.GetUtcNow(), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    // One interaction in one transaction; the clusters it touched are marked for a recount and added to `touched`.
+    private async Task<long?> ProcessOneAsync(long interactionId, IReadOnlyList<ActiveRule> rules, HashSet<long> touched, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var interaction = await db.Interactions.FirstOrDefaultAsync(i => i.Id == interactionId, cancellationToken);
@@ -149,20 +194,26 @@ public sealed class EnrichmentPipeline(
         await StoreDerivedAsync(db, context, cancellationToken);
         var kase = await UpsertCaseAsync(db, context, cancellationToken);
 
-        foreach (var signal in signals.Where(s => s.EnrichedAt is null))
-        {
-            signal.EnrichedAt = now;
-        }
-
         interaction.EnrichedAt = now;
         await db.SaveChangesAsync(cancellationToken);
 
+        // The signals read above, in one statement rather than one update per row; one that arrived since stays
+        // waiting for the next pass.
+        var read = signals.Where(s => s.EnrichedAt is null).Select(s => s.Id).ToList();
+        if (read.Count > 0)
+        {
+            await db.Signals.Where(s => read.Contains(s.Id)).ExecuteUpdateAsync(u => u.SetProperty(s => s.EnrichedAt, now), cancellationToken);
+        }
+
+        IReadOnlyList<long> moved = [];
         if (kase is not null)
         {
-            await CaseClustering.ClusterAsync(db, kase, CaseClustering.TextsOf(interaction.Input, context.AllSignals), now, cancellationToken);
+            moved = await CaseClustering.ClusterAsync(db, kase, CaseClustering.TextsOf(interaction.Input, context.AllSignals), now, cancellationToken);
+            await CaseClustering.MarkForRecountAsync(db, moved, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
+        touched.UnionWith(moved);
         return kase?.Id;
     }
 

@@ -200,4 +200,54 @@ public sealed class CaseClusteringTests
         Assert.Equal(3, refund.Reach);
         Assert.All(await check.CaseClusterBands.ToListAsync(Ct), b => Assert.Equal(refund.Id, b.ClusterId));
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Enrichment_APass_RecountsEachTouchedClusterAtItsEnd_AndLeavesNoneMarked(string provider)
+    {
+        await using var host = await CoreHost.StartAsync(provider);
+        var app = await AppAsync(host);
+        for (var i = 1; i <= 4; i++)
+        {
+            await AddComplaintAsync(host, app, $"r{i}", "What is the refund window?", "The refund window is 30 days, not 14.", $"user-{i}", i);
+        }
+
+        // One pass (the batch holds all four): each case joins the cluster the first one founded; the figures are
+        // counted once, at the end of the pass, and must be those of all four.
+        var pipeline = host.Services.GetRequiredService<EnrichmentPipeline>();
+        Assert.Equal(4, await pipeline.RunOnceAsync(Ct));
+
+        await using var check = await Db(host);
+        var cluster = await check.CaseClusters.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal(4, cluster.CaseCount);
+        Assert.Equal(4, cluster.Reach);
+        Assert.Equal(T0.AddMinutes(4).AddSeconds(20), cluster.LastCaseAt);
+        Assert.False(cluster.RecountNeeded);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Enrichment_AClusterLeftMarkedByAPassThatStopped_IsRecountedByTheNextPass_EvenWithNothingToEnrich(string provider)
+    {
+        await using var host = await CoreHost.StartAsync(provider);
+        var app = await AppAsync(host);
+        await AddComplaintAsync(host, app, "r1", "What is the refund window?", "The refund window is 30 days, not 14.", "user-1");
+        await AddComplaintAsync(host, app, "r2", "what is the refund window", "the refund window is 30 days not 14", "user-2", 1);
+        await DrainAsync(host);
+
+        // What a crash between a case's commit and the pass's recounts leaves: a marked cluster with stale figures.
+        await using (var db = await Db(host))
+        {
+            await db.CaseClusters.ExecuteUpdateAsync(u => u.SetProperty(c => c.CaseCount, 1).SetProperty(c => c.Reach, 1).SetProperty(c => c.RecountNeeded, true), Ct);
+        }
+
+        var pipeline = host.Services.GetRequiredService<EnrichmentPipeline>();
+        Assert.Equal(0, await pipeline.RunOnceAsync(Ct));
+
+        await using var check = await Db(host);
+        var cluster = await check.CaseClusters.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal(2, cluster.CaseCount);
+        Assert.Equal(2, cluster.Reach);
+        Assert.False(cluster.RecountNeeded);
+    }
 }

@@ -443,6 +443,9 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                     b.Property<int>("Reach")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("RecountNeeded")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -452,6 +455,9 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("RecountNeeded")
+                        .HasFilter("\"RecountNeeded\"");
 
                     b.HasIndex("ApplicationId", "CaseCount");
 

@@ -433,6 +433,9 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                     b.Property<int>("Reach")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("RecountNeeded")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -442,6 +445,9 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("RecountNeeded")
+                        .HasFilter("\"RecountNeeded\"");
 
                     b.HasIndex("ApplicationId", "CaseCount");
 
