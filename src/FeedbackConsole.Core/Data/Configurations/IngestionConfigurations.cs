@@ -64,7 +64,9 @@ internal sealed class SignalConfiguration : IEntityTypeConfiguration<Signal>
         builder.Property(s => s.Dimension).HasMaxLength(100);
         builder.Property(s => s.ContentHash).HasMaxLength(64).IsRequired();
         builder.HasIndex(s => new { s.ApplicationId, s.ExternalId }).IsUnique();
-        builder.HasIndex(s => new { s.ApplicationId, s.InteractionExternalId });
+        // Signals waiting for their interaction, found by its external id when it arrives. Only those: a signal
+        // whose interaction is stored (nearly all) costs no entry here, which makes every insert cheaper.
+        builder.HasIndex(s => new { s.ApplicationId, s.InteractionExternalId }).HasFilter("\"InteractionId\" IS NULL");
         builder.HasIndex(s => new { s.ApplicationId, s.OccurredAt, s.Kind });
         // The enrichment worker's queue: signals not yet processed, oldest first.
         builder.HasIndex(s => new { s.EnrichedAt, s.Id });

@@ -1997,7 +1997,8 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                     b.HasIndex("ApplicationId", "ExternalId")
                         .IsUnique();
 
-                    b.HasIndex("ApplicationId", "InteractionExternalId");
+                    b.HasIndex("ApplicationId", "InteractionExternalId")
+                        .HasFilter("\"InteractionId\" IS NULL");
 
                     b.HasIndex("EnrichedAt", "Id");
 

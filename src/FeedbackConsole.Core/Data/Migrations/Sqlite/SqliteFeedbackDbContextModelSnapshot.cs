@@ -1965,7 +1965,8 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                     b.HasIndex("ApplicationId", "ExternalId")
                         .IsUnique();
 
-                    b.HasIndex("ApplicationId", "InteractionExternalId");
+                    b.HasIndex("ApplicationId", "InteractionExternalId")
+                        .HasFilter("\"InteractionId\" IS NULL");
 
                     b.HasIndex("EnrichedAt", "Id");
 
