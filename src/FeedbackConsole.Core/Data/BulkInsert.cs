@@ -23,7 +23,8 @@ internal static class BulkInsert
     // Well under SQLite's 32,766 and PostgreSQL's 65,535 parameters per statement.
     private const int MaxParametersPerStatement = 16_000;
 
-    public static async Task InsertAsync<TEntity>(FeedbackDbContext db, IReadOnlyList<TEntity> rows, CancellationToken cancellationToken)
+    /// <summary>Inserts <paramref name="rows"/>; <paramref name="onConflict"/>, when given, ends each statement (an upsert).</summary>
+    public static async Task InsertAsync<TEntity>(FeedbackDbContext db, IReadOnlyList<TEntity> rows, CancellationToken cancellationToken, string? onConflict = null)
         where TEntity : class
     {
         if (rows.Count == 0)
@@ -45,6 +46,8 @@ internal static class BulkInsert
         // SQLite: one prepared single-row statement executed for each row; in process that is cheap, while
         // parameters are bound by a linear lookup of their names, so many rows per statement cost quadratic
         // time. PostgreSQL: as many rows per statement as the parameter budget allows, saving round trips.
+        // (Measured for the serving tallies' upsert, 30k rows: this 140 ms; all rows as one JSON text parameter read with
+        // json_each and ->> 190 ms, as extracting seven values per row costs more than binding them; literals 150 ms.)
         var rowsPerStatement = db is SqliteFeedbackDbContext ? 1 : Math.Max(1, MaxParametersPerStatement / columns.Count);
         DbCommand? command = null;
         var commandRows = 0;
@@ -79,6 +82,7 @@ internal static class BulkInsert
                         text.Append(')');
                     }
 
+                    text.Append(onConflict is null ? "" : " " + onConflict);
                     command.CommandText = text.ToString();
                     await command.PrepareAsync(cancellationToken);
                 }

@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using System.Data.Common;
-using System.Globalization;
-using System.Text;
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
 using FeedbackConsole.Core.Features.KnowledgeBases.Retrieval;
@@ -139,88 +136,19 @@ public sealed class ServingTallies(IDbContextFactory<FeedbackDbContext> contexts
 
     /// <summary>
     /// <c>INSERT … ON CONFLICT (ReleaseId, EntryId, Hour) DO UPDATE SET Count = Count + excluded.Count</c>, the same
-    /// statement on SQLite and PostgreSQL. Columns and value conversions (SQLite keeps DateTimeOffset as a 64-bit
-    /// integer) come from the EF model, so the key matches rows EF writes. Rows are distinct by key (they were counted
-    /// in a dictionary), as PostgreSQL requires within one statement.
+    /// statement on SQLite and PostgreSQL, written by <see cref="BulkInsert"/>: columns and value conversions (SQLite keeps
+    /// DateTimeOffset as a 64-bit integer) come from the EF model, so the key matches rows EF writes. Rows are distinct by
+    /// key (they were counted in a dictionary), as PostgreSQL requires within one statement.
     /// </summary>
     private static async Task UpsertAsync(FeedbackDbContext db, List<EntryServingTally> rows, CancellationToken cancellationToken)
     {
         var entityType = db.Model.FindEntityType(typeof(EntryServingTally))!;
         var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
         var sql = db.GetService<ISqlGenerationHelper>();
-        var columns = entityType.GetProperties()
-            .Select(p => (Property: p, Name: sql.DelimitIdentifier(p.GetColumnName(table)!), Mapping: p.GetRelationalTypeMapping(), Getter: p.GetGetter()))
-            .ToList();
         var keyColumns = entityType.FindPrimaryKey()!.Properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!));
         var countColumn = sql.DelimitIdentifier(entityType.FindProperty(nameof(EntryServingTally.Count))!.GetColumnName(table)!);
-        var tableName = sql.DelimitIdentifier(table.Name, table.Schema);
-
-        // SQLite binds parameters by a linear name lookup, so one prepared single-row statement, re-executed with new
-        // values, is cheapest there; PostgreSQL saves round trips with many rows per statement.
-        var rowsPerStatement = db is SqliteFeedbackDbContext ? 1 : 1000;
-        var connection = db.Database.GetDbConnection();
-        var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-        DbCommand? command = null;
-        var commandRows = 0;
-        try
-        {
-            for (var offset = 0; offset < rows.Count; offset += rowsPerStatement)
-            {
-                var count = Math.Min(rowsPerStatement, rows.Count - offset);
-                if (command is null || commandRows != count)
-                {
-                    if (command is not null)
-                    {
-                        await command.DisposeAsync();
-                    }
-
-                    command = connection.CreateCommand();
-                    command.Transaction = transaction;
-                    commandRows = count;
-                    var text = new StringBuilder($"INSERT INTO {tableName} ({string.Join(", ", columns.Select(c => c.Name))}) VALUES ");
-                    for (var r = 0; r < count; r++)
-                    {
-                        text.Append(r == 0 ? "(" : ", (");
-                        for (var c = 0; c < columns.Count; c++)
-                        {
-                            var name = $"p{r}_{c}";
-                            var column = columns[c];
-                            text.Append(c == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder(name));
-                            command.Parameters.Add(column.Mapping.CreateParameter(
-                                command, sql.GenerateParameterName(name), column.Getter.GetClrValueUsingContainingEntity(rows[offset + r]), column.Property.IsNullable));
-                        }
-
-                        text.Append(')');
-                    }
-
-                    text.Append(CultureInfo.InvariantCulture, $" ON CONFLICT ({string.Join(", ", keyColumns)}) DO UPDATE SET {countColumn} = {tableName}.{countColumn} + excluded.{countColumn}");
-                    command.CommandText = text.ToString();
-                    await command.PrepareAsync(cancellationToken);
-                }
-                else
-                {
-                    for (var r = 0; r < count; r++)
-                    {
-                        for (var c = 0; c < columns.Count; c++)
-                        {
-                            var column = columns[c];
-                            var value = column.Getter.GetClrValueUsingContainingEntity(rows[offset + r]);
-                            command.Parameters[(r * columns.Count) + c].Value =
-                                (value is null ? null : column.Mapping.Converter?.ConvertToProvider(value) ?? value) ?? DBNull.Value;
-                        }
-                    }
-                }
-
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
-        }
-        finally
-        {
-            if (command is not null)
-            {
-                await command.DisposeAsync();
-            }
-        }
+        var onConflict = $"ON CONFLICT ({string.Join(", ", keyColumns)}) DO UPDATE SET {countColumn} = {sql.DelimitIdentifier(table.Name, table.Schema)}.{countColumn} + excluded.{countColumn}";
+        await BulkInsert.InsertAsync(db, rows, cancellationToken, onConflict);
     }
 
     private readonly record struct TallyKey(Guid ReleaseId, Guid EntryId, long HourTicks);

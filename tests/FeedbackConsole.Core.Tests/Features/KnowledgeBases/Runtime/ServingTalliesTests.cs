@@ -19,12 +19,7 @@ public sealed class ServingTalliesTests
     public async Task Flush_AddsCountsAcrossFlushes_PerReleaseEntryAndHour(string provider)
     {
         await using var host = await CoreHost.StartAsync(provider);
-        var app = await RuntimeSeed.ApplicationAsync(host);
-        var kb = await RuntimeSeed.KnowledgeBaseAsync(host, app, "help-centre", KnowledgeBaseKind.Facts);
-        var release = await RuntimeSeed.ReleaseAsync(host, kb, [new("Refunds", "Refunds take 14 days."), new("Passwords", "Reset it in Settings.")]);
-        var cache = host.Services.GetRequiredService<ReleaseIndexCache>();
-        var found = await cache.FindAsync(app, "help-centre", Ct);
-        var engine = await cache.GetEngineAsync(found!, found!.Live!, Ct);
+        var (app, kb, release, engine) = await HelpCentreAsync(host);
         var refunds = engine.Index.Search("refunds", 5);
         var both = engine.Index.Search("refunds reset settings", 5);
         Assert.Single(refunds);
@@ -64,15 +59,47 @@ public sealed class ServingTalliesTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Flush_AddsToTheRowEfWrote_AndEfFindsWhatTheFlushWrote(string provider)
+    {
+        await using var host = await CoreHost.StartAsync(provider);
+        var (app, kb, release, engine) = await HelpCentreAsync(host);
+        var hits = engine.Index.Search("refunds reset settings", 5);
+        var (refunds, passwords) = (release.EntryIds[0], release.EntryIds[1]);
+        var refundHit = hits.Single(h => h.EntryId == refunds);
+        var clock = new ManualClock(new DateTimeOffset(2025, 3, 1, 9, 15, 0, TimeSpan.FromHours(1)));
+        var hour = ServingTallies.HourOf(clock.Now);
+        await RuntimeSeed.WithDbAsync(host, async db =>
+        {
+            db.EntryServingTallies.Add(new EntryServingTally
+            {
+                ReleaseId = release.Id, EntryId = refunds, Hour = hour, RevisionId = refundHit.RevisionId, KnowledgeBaseId = kb, ApplicationId = app, Count = 10,
+            });
+            await db.SaveChangesAsync(Ct);
+        });
+
+        var tallies = new ServingTallies(host.Services.GetRequiredService<IDbContextFactory<FeedbackDbContext>>(), clock);
+        tallies.Record(engine, hits);
+        tallies.Record(engine, hits);
+        Assert.Equal(2, await tallies.FlushAsync(Ct));
+
+        // Found by key in SQL, so each stored value (Guids, the converted hour) is exactly what EF would write.
+        var merged = await RuntimeSeed.QueryAsync(host, db => db.EntryServingTallies.AsNoTracking()
+            .SingleAsync(t => t.ReleaseId == release.Id && t.EntryId == refunds && t.Hour == hour, Ct));
+        Assert.Equal(12, merged.Count);
+        var written = await RuntimeSeed.QueryAsync(host, db => db.EntryServingTallies.AsNoTracking()
+            .SingleAsync(t => t.ReleaseId == release.Id && t.EntryId == passwords && t.Hour == hour, Ct));
+        Assert.Equal(
+            (hits.Single(h => h.EntryId == passwords).RevisionId, kb, app, hour, 2L),
+            (written.RevisionId, written.KnowledgeBaseId, written.ApplicationId, written.Hour, written.Count));
+        Assert.Equal(2, await RuntimeSeed.QueryAsync(host, db => db.EntryServingTallies.CountAsync(Ct)));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Record_FromManyThreads_LosesNoCount(string provider)
     {
         await using var host = await CoreHost.StartAsync(provider);
-        var app = await RuntimeSeed.ApplicationAsync(host);
-        var kb = await RuntimeSeed.KnowledgeBaseAsync(host, app, "help-centre", KnowledgeBaseKind.Facts);
-        await RuntimeSeed.ReleaseAsync(host, kb, [new("Refunds", "Refunds take 14 days.")]);
-        var cache = host.Services.GetRequiredService<ReleaseIndexCache>();
-        var found = await cache.FindAsync(app, "help-centre", Ct);
-        var engine = await cache.GetEngineAsync(found!, found!.Live!, Ct);
+        var (_, _, _, engine) = await HelpCentreAsync(host);
         var hits = engine.Index.Search("refunds", 5);
         var tallies = new ServingTallies(host.Services.GetRequiredService<IDbContextFactory<FeedbackDbContext>>(), TimeProvider.System);
 
@@ -147,6 +174,17 @@ public sealed class ServingTalliesTests
         Assert.Equal(2, await tallies.FlushAsync(Ct));
         Assert.Contains(log.Commands, c => c.Contains("EntryRevisions", StringComparison.Ordinal));
         Assert.Equal(3, await w.ReadAsync(d => d.EntryServingTallies.SumAsync(t => t.Count, Ct)));
+    }
+
+    /// <summary>A facts knowledge base "help-centre" whose live release holds Refunds and Passwords, and that release's engine.</summary>
+    private static async Task<(Guid App, Guid Kb, SeededRelease Release, ReleaseEngine Engine)> HelpCentreAsync(CoreHost host)
+    {
+        var app = await RuntimeSeed.ApplicationAsync(host);
+        var kb = await RuntimeSeed.KnowledgeBaseAsync(host, app, "help-centre", KnowledgeBaseKind.Facts);
+        var release = await RuntimeSeed.ReleaseAsync(host, kb, [new("Refunds", "Refunds take 14 days."), new("Passwords", "Reset it in Settings.")]);
+        var cache = host.Services.GetRequiredService<ReleaseIndexCache>();
+        var found = await cache.FindAsync(app, "help-centre", Ct);
+        return (app, kb, release, await cache.GetEngineAsync(found!, found!.Live!, Ct));
     }
 
     [Fact]
