@@ -27,6 +27,9 @@ public sealed class EnrichmentPipeline(
     CaseChangeFeed changes,
     ILogger<EnrichmentPipeline> logger)
 {
+    /// <summary>Interactions enriched in one transaction (with one read of their rows and one save).</summary>
+    public const int ChunkSize = 32;
+
     private const int MaxAttempts = 3;
 
     /// <summary>The steps in the order they run.</summary>
@@ -43,10 +46,12 @@ public sealed class EnrichmentPipeline(
     public Task<int> RunOnceAsync(CancellationToken cancellationToken = default) => RunOnceAsync(null, cancellationToken);
 
     /// <summary>
-    /// Processes up to one batch of waiting work, awaiting <paramref name="pace"/> before each interaction after the
-    /// first (the worker slows down there while ingestion is saturated). Returns how many interactions were processed.
+    /// Processes up to one batch of waiting work, in transactions of up to <see cref="ChunkSize"/> interactions,
+    /// awaiting <paramref name="pace"/> before each. The worker pauses there while ingestion is saturated and answers
+    /// true, and the next transaction then holds a single interaction, so that the writer is never held for long
+    /// while requests queue for it. Returns how many interactions were processed.
     /// </summary>
-    public async Task<int> RunOnceAsync(Func<CancellationToken, ValueTask>? pace, CancellationToken cancellationToken = default)
+    public async Task<int> RunOnceAsync(Func<CancellationToken, ValueTask<bool>>? pace, CancellationToken cancellationToken = default)
     {
         var batch = options.Value.BatchSize;
         List<long> interactionIds;
@@ -80,32 +85,12 @@ public sealed class EnrichmentPipeline(
 
         var changedCases = new List<long>();
         var touchedClusters = new HashSet<long>();
-        var first = true;
-        foreach (var id in interactionIds)
+        for (var position = 0; position < interactionIds.Count;)
         {
-            if (!first && pace is not null)
-            {
-                await pace(cancellationToken);
-            }
-
-            first = false;
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    if (await ProcessOneAsync(id, rules, touchedClusters, cancellationToken) is { } caseId)
-                    {
-                        changedCases.Add(caseId);
-                    }
-
-                    break;
-                }
-                catch (DbUpdateException ex) when (attempt < MaxAttempts)
-                {
-                    // Another instance (or a late signal) touched the same case: recompute from fresh data.
-                    logger.LogDebug(ex, "Enrichment of interaction {InteractionId} raced; retrying.", id);
-                }
-            }
+            var size = pace is not null && await pace(cancellationToken) ? 1 : ChunkSize;
+            var chunk = interactionIds.Skip(position).Take(size).ToList();
+            position += chunk.Count;
+            changedCases.AddRange(await ProcessWithRetriesAsync(chunk, rules, touchedClusters, cancellationToken));
         }
 
         await RecountClustersAsync(touchedClusters, cancellationToken);
@@ -124,9 +109,37 @@ public sealed class EnrichmentPipeline(
     public async Task<long?> ProcessAsync(long interactionId, IReadOnlyList<ActiveRule> rules, CancellationToken cancellationToken = default)
     {
         var touched = new HashSet<long>();
-        var caseId = await ProcessOneAsync(interactionId, rules, touched, cancellationToken);
+        var cases = await ProcessChunkAsync([interactionId], rules, touched, cancellationToken);
         await RecountClustersAsync(touched, cancellationToken);
-        return caseId;
+        return cases.Count == 0 ? null : cases[0];
+    }
+
+    // A chunk, retried from fresh data when it raced with another writer (another instance, a late signal, a
+    // reviewer's edit of a case); a chunk that keeps failing is split, so that one interaction cannot hold up the rest.
+    private async Task<List<long>> ProcessWithRetriesAsync(List<long> chunk, IReadOnlyList<ActiveRule> rules, HashSet<long> touched, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ProcessChunkAsync(chunk, rules, touched, cancellationToken);
+            }
+            catch (DbUpdateException ex) when (attempt < MaxAttempts)
+            {
+                logger.LogDebug(ex, "Enrichment of interactions {First}–{Last} raced; retrying.", chunk[0], chunk[^1]);
+            }
+            catch (DbUpdateException ex) when (chunk.Count > 1)
+            {
+                logger.LogDebug(ex, "Enrichment of interactions {First}–{Last} kept failing; enriching them one at a time.", chunk[0], chunk[^1]);
+                var cases = new List<long>();
+                foreach (var id in chunk)
+                {
+                    cases.AddRange(await ProcessWithRetriesAsync([id], rules, touched, cancellationToken));
+                }
+
+                return cases;
+            }
+        }
     }
 
     /// <summary>
@@ -161,60 +174,101 @@ public sealed class EnrichmentPipeline(
         }
     }
 
-    // One interaction in one transaction; the clusters it touched are marked for a recount and added to `touched`.
-    private async Task<long?> ProcessOneAsync(long interactionId, IReadOnlyList<ActiveRule> rules, HashSet<long> touched, CancellationToken cancellationToken)
+    // Interactions enriched in one transaction: their signals, derived signals, cases and the cases' clusters. The
+    // clusters they touched are marked for a recount and added to `touched`. Returns the ids of their cases.
+    private async Task<List<long>> ProcessChunkAsync(IReadOnlyList<long> interactionIds, IReadOnlyList<ActiveRule> rules, HashSet<long> touched, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var interaction = await db.Interactions.FirstOrDefaultAsync(i => i.Id == interactionId, cancellationToken);
-        if (interaction is null)
+        var interactions = await db.Interactions.Where(i => interactionIds.Contains(i.Id)).OrderBy(i => i.Id).ToListAsync(cancellationToken);
+        if (interactions.Count == 0)
         {
-            return null;
+            return [];
         }
 
-        var signals = await db.Signals.Where(s => s.InteractionId == interactionId).OrderBy(s => s.Id).ToListAsync(cancellationToken);
-        var earlier = interaction.ConversationId is null
-            ? []
-            : await db.Interactions.AsNoTracking()
-                .Where(i => i.ApplicationId == interaction.ApplicationId && i.ConversationId == interaction.ConversationId
-                            && i.Id != interaction.Id && i.OccurredAt <= interaction.OccurredAt)
-                .OrderByDescending(i => i.OccurredAt).Take(5)
-                .ToListAsync(cancellationToken);
+        var ids = interactions.Select(i => i.Id).ToList();
+        var signals = (await db.Signals.Where(s => s.InteractionId != null && ids.Contains(s.InteractionId.Value)).OrderBy(s => s.Id).ToListAsync(cancellationToken))
+            .ToLookup(s => s.InteractionId!.Value);
+        var conversations = await ConversationsAsync(db, interactions, cancellationToken);
 
         var now = time.GetUtcNow();
-        var context = new EnrichmentContext { Interaction = interaction, Signals = signals, EarlierTurns = earlier, Rules = rules, Now = now };
-        foreach (var step in Steps)
+        var enrichments = new List<EnrichmentContext>(interactions.Count);
+        foreach (var interaction in interactions)
         {
-            step.Apply(context);
+            var earlier = interaction.ConversationId is null
+                ? []
+                : conversations[(interaction.ApplicationId, interaction.ConversationId)]
+                    .Where(t => t.Id != interaction.Id && t.OccurredAt <= interaction.OccurredAt)
+                    .OrderByDescending(t => t.OccurredAt).Take(5)
+                    .ToList();
+            var context = new EnrichmentContext { Interaction = interaction, Signals = [.. signals[interaction.Id]], EarlierTurns = earlier, Rules = rules, Now = now };
+            foreach (var step in Steps)
+            {
+                step.Apply(context);
+            }
+
+            enrichments.Add(context);
         }
 
         // Opened only now, so that the reads above do not hold SQLite's one writer lock; and in line with the
         // ingest writers of this process (SQLite has one writer), instead of sleeping in SQLite's busy handler.
         using var writerTurn = await IngestionTransaction.EnterSqliteWriterAsync(db, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await StoreDerivedAsync(db, context, cancellationToken);
-        var kase = await UpsertCaseAsync(db, context, cancellationToken);
+        var cases = await db.Cases.Include(c => c.FailureModes).Where(c => ids.Contains(c.InteractionId)).ToDictionaryAsync(c => c.InteractionId, cancellationToken);
+        var upserted = new List<(EnrichmentContext Context, Case Case)>();
+        foreach (var context in enrichments)
+        {
+            await StoreDerivedAsync(db, context, cancellationToken);
+            if (UpsertCase(db, context, cases.GetValueOrDefault(context.Interaction.Id)) is { } kase)
+            {
+                upserted.Add((context, kase));
+            }
+        }
 
-        interaction.EnrichedAt = now;
         await db.SaveChangesAsync(cancellationToken);
 
-        // The signals read above, in one statement rather than one update per row; one that arrived since stays
-        // waiting for the next pass.
-        var read = signals.Where(s => s.EnrichedAt is null).Select(s => s.Id).ToList();
+        // The interactions and the signals read above, each in one statement rather than one update per row; a
+        // signal that arrived since stays waiting for the next pass.
+        await db.Interactions.Where(i => ids.Contains(i.Id)).ExecuteUpdateAsync(u => u.SetProperty(i => i.EnrichedAt, now), cancellationToken);
+        var read = enrichments.SelectMany(c => c.Signals).Where(s => s.EnrichedAt is null).Select(s => s.Id).ToList();
         if (read.Count > 0)
         {
             await db.Signals.Where(s => read.Contains(s.Id)).ExecuteUpdateAsync(u => u.SetProperty(s => s.EnrichedAt, now), cancellationToken);
         }
 
-        IReadOnlyList<long> moved = [];
-        if (kase is not null)
+        // Each application's clustering lock in one order, so that two instances' chunks cannot deadlock.
+        foreach (var applicationId in upserted.Select(u => u.Case.ApplicationId).Distinct().Order())
         {
-            moved = await CaseClustering.ClusterAsync(db, kase, CaseClustering.TextsOf(interaction.Input, context.AllSignals), now, cancellationToken);
-            await CaseClustering.MarkForRecountAsync(db, moved, cancellationToken);
+            await CaseClustering.LockApplicationAsync(db, applicationId, cancellationToken);
         }
 
+        var moved = new HashSet<long>();
+        foreach (var (context, kase) in upserted)
+        {
+            moved.UnionWith(await CaseClustering.ClusterAsync(db, kase, CaseClustering.TextsOf(context.Interaction.Input, context.AllSignals), now, cancellationToken));
+        }
+
+        await CaseClustering.MarkForRecountAsync(db, moved, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         touched.UnionWith(moved);
-        return kase?.Id;
+        return [.. upserted.Select(u => u.Case.Id)];
+    }
+
+    // The turns of the chunk's conversations up to its latest turn, by (application, conversation), for conversation
+    // linking (the pipeline looks at a turn's five latest earlier ones).
+    private static async Task<ILookup<(Guid, string), Interaction>> ConversationsAsync(FeedbackDbContext db, List<Interaction> interactions, CancellationToken cancellationToken)
+    {
+        var conversationIds = interactions.Where(i => i.ConversationId != null).Select(i => i.ConversationId!).Distinct().ToList();
+        if (conversationIds.Count == 0)
+        {
+            return Array.Empty<Interaction>().ToLookup(t => (t.ApplicationId, t.ConversationId!));
+        }
+
+        var applicationIds = interactions.Select(i => i.ApplicationId).Distinct().ToList();
+        var latest = interactions.Max(i => i.OccurredAt);
+        var turns = await db.Interactions.AsNoTracking()
+            .Where(t => applicationIds.Contains(t.ApplicationId) && t.ConversationId != null && conversationIds.Contains(t.ConversationId) && t.OccurredAt <= latest)
+            .ToListAsync(cancellationToken);
+        return turns.ToLookup(t => (t.ApplicationId, t.ConversationId!));
     }
 
     private static async Task StoreDerivedAsync(FeedbackDbContext db, EnrichmentContext context, CancellationToken cancellationToken)
@@ -237,10 +291,10 @@ public sealed class EnrichmentPipeline(
         }
     }
 
-    private static async Task<Case?> UpsertCaseAsync(FeedbackDbContext db, EnrichmentContext context, CancellationToken cancellationToken)
+    // `kase`: the interaction's case as stored (with its failure modes), or null.
+    private static Case? UpsertCase(FeedbackDbContext db, EnrichmentContext context, Case? kase)
     {
         var signals = context.AllSignals.ToList();
-        var kase = await db.Cases.Include(c => c.FailureModes).FirstOrDefaultAsync(c => c.InteractionId == context.Interaction.Id, cancellationToken);
         if (kase is null)
         {
             if (!signals.Any(SignalPolarity.OpensCase))

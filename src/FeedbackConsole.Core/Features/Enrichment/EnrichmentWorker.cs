@@ -69,17 +69,20 @@ public sealed class EnrichmentWorker(EnrichmentPipeline pipeline, EnrichmentTrig
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // While ingestion is saturated, enrichment trickles: a pause before each interaction, so that it still
-        // advances (about one interaction per pause) but leaves the writer and the CPU to the requests.
+        // While ingestion is saturated, enrichment trickles: a pause before each interaction, one interaction per
+        // transaction, so that it still advances but leaves the writer and the CPU to the requests.
         var pause = options.Value.SaturatedPause;
-        Func<CancellationToken, ValueTask>? pace = pause <= TimeSpan.Zero
+        Func<CancellationToken, ValueTask<bool>>? pace = pause <= TimeSpan.Zero
             ? null
             : async ct =>
             {
-                if (trigger.IngestSaturated)
+                if (!trigger.IngestSaturated)
                 {
-                    await Task.Delay(pause, ct);
+                    return false;
                 }
+
+                await Task.Delay(pause, ct);
+                return true;
             };
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -212,7 +212,7 @@ public sealed class EnrichmentPipelineTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task Pipeline_WithAPace_AwaitsItBeforeEachInteractionAfterTheFirst(string provider)
+    public async Task Pipeline_WithAPaceThatSlowsDown_CommitsOneInteractionBetweenTwoPaces(string provider)
     {
         await using var host = await CoreHost.StartAsync(provider);
         await SeedTurnsWithThumbsDownAsync(host, 5);
@@ -220,11 +220,39 @@ public sealed class EnrichmentPipelineTests
         var enrichedAtEachPace = new List<int>();
 
         var processed = await pipeline.RunOnceAsync(
-            async _ => enrichedAtEachPace.Add(await EnrichedTurnsAsync(host)), TestContext.Current.CancellationToken);
+            async _ =>
+            {
+                enrichedAtEachPace.Add(await EnrichedTurnsAsync(host));
+                return true; // saturated: paused
+            },
+            TestContext.Current.CancellationToken);
 
         Assert.Equal(5, processed);
-        Assert.Equal([1, 2, 3, 4], enrichedAtEachPace); // one interaction committed between two paces
+        Assert.Equal([0, 1, 2, 3, 4], enrichedAtEachPace); // one interaction committed between two paces
         Assert.Equal(5, await WithDb(host, db => db.Cases.CountAsync(TestContext.Current.CancellationToken)));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Pipeline_WithAPaceThatDoesNotSlowDown_EnrichesAChunkPerTransaction(string provider)
+    {
+        await using var host = await CoreHost.StartAsync(provider);
+        await SeedTurnsWithThumbsDownAsync(host, EnrichmentPipeline.ChunkSize + 3);
+        var pipeline = host.Services.GetRequiredService<EnrichmentPipeline>();
+        var enrichedAtEachPace = new List<int>();
+
+        var processed = await pipeline.RunOnceAsync(
+            async _ =>
+            {
+                enrichedAtEachPace.Add(await EnrichedTurnsAsync(host));
+                return false;
+            },
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(EnrichmentPipeline.ChunkSize + 3, processed);
+        Assert.Equal([0, EnrichmentPipeline.ChunkSize], enrichedAtEachPace); // a full chunk, then the rest
+        Assert.Equal(EnrichmentPipeline.ChunkSize + 3, await WithDb(host, db => db.Cases.CountAsync(TestContext.Current.CancellationToken)));
+        Assert.Equal(0, await WithDb(host, db => db.Signals.CountAsync(s => s.EnrichedAt == null, TestContext.Current.CancellationToken)));
     }
 
     [Fact]
@@ -234,14 +262,14 @@ public sealed class EnrichmentPipelineTests
         await SeedTurnsWithThumbsDownAsync(host, 4);
         var trigger = host.Services.GetRequiredService<EnrichmentTrigger>();
         using var stop = new CancellationTokenSource();
-        // Ingestion saturated all along: a commit with many requests waiting, every 50 ms.
+        // Ingestion saturated all along: a commit with many requests waiting, every 20 ms (well inside the 250 ms hold, even on a loaded machine).
         trigger.Notify(saturated: true);
         var saturate = Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
                 trigger.Notify(saturated: true);
-                await Task.Delay(50, CancellationToken.None);
+                await Task.Delay(20, CancellationToken.None);
             }
         }, CancellationToken.None);
 
@@ -250,7 +278,7 @@ public sealed class EnrichmentPipelineTests
         await worker.StartAsync(TestContext.Current.CancellationToken);
         try
         {
-            // Still advancing under saturation: all four, with a pause before each after the first.
+            // Still advancing under saturation: all four, with a pause before each.
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while (await EnrichedTurnsAsync(host) < 4 && DateTime.UtcNow < deadline)
             {
