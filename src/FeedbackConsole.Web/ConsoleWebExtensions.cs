@@ -3,6 +3,7 @@ using FeedbackConsole.Core.Domain;
 using FeedbackConsole.Core.Options;
 using FeedbackConsole.Web.Components;
 using FeedbackConsole.Web.Components.Account;
+using FeedbackConsole.Web.Components.Shared;
 using FeedbackConsole.Web.Endpoints;
 using FeedbackConsole.Web.Security;
 using Microsoft.AspNetCore.Authentication;
@@ -41,16 +42,20 @@ internal static class ConsoleWebExtensions
 
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<BrowserTimeZone>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
 
         services.AddAuthentication(options =>
             {
                 options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                // Only who a request is: sign-in, sign-out, challenge and forbid keep their schemes.
+                options.DefaultAuthenticateScheme = ApiClaims.ByEndpointScheme;
                 options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
             })
             .AddIdentityCookies();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiClaims.Scheme, null)
+            .AddPolicyScheme(ApiClaims.ByEndpointScheme, null, options => options.ForwardDefaultSelector = ApiClaims.SchemeFor)
             .AddCookie(AccountConstants.PasswordChangeScheme, options =>
             {
                 options.Cookie.Name = "FC.PasswordChange";

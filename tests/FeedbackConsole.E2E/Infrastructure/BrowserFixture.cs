@@ -41,8 +41,11 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser context (its own cookies) with one page, pointed at <paramref name="app"/>.</summary>
-    public async Task<BrowserSession> NewSessionAsync(ConsoleServer app, int width = 1440, int height = 900)
+    /// <summary>
+    /// A fresh browser context (its own cookies) with one page, pointed at <paramref name="app"/>; in
+    /// <paramref name="timezoneId"/> ("Asia/Tokyo") when given, else the machine's zone.
+    /// </summary>
+    public async Task<BrowserSession> NewSessionAsync(ConsoleServer app, int width = 1440, int height = 900, string? timezoneId = null)
     {
         if (_browser is null)
         {
@@ -62,6 +65,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             // Deterministic first paint: with no saved preference the console follows the browser's scheme.
             ColorScheme = ColorScheme.Light,
             Locale = "en-GB",
+            TimezoneId = timezoneId,
         });
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();

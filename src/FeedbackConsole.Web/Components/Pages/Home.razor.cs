@@ -2,6 +2,7 @@ using System.Security.Claims;
 using FeedbackConsole.Core.Domain;
 using FeedbackConsole.Core.Features.Accounts;
 using FeedbackConsole.Core.Features.Home;
+using FeedbackConsole.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
@@ -33,7 +34,11 @@ public partial class Home
         }
     }
 
-    private string Greeting => Time.GetLocalNow().Hour switch
+    /// <summary>The reader's time zone: the greeting follows their clock, not the server's.</summary>
+    [CascadingParameter]
+    public PeopleTime PeopleTime { get; set; } = PeopleTime.Utc;
+
+    private string Greeting => TimeZoneInfo.ConvertTime(Time.GetUtcNow(), PeopleTime.Zone).Hour switch
     {
         < 12 => "Good morning",
         < 18 => "Good afternoon",

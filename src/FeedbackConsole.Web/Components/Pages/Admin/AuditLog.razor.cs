@@ -1,6 +1,7 @@
 using System.Globalization;
 using FeedbackConsole.Core.Common;
 using FeedbackConsole.Core.Features.Audit;
+using FeedbackConsole.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -22,6 +23,7 @@ public partial class AuditLog
     private bool _verifying;
     private VerifyAuditChain.Outcome? _verification;
     private string _appliedQuery = "";
+    private PeopleTime? _loadedDaysIn;
 
     [Inject]
     public required UseCases UseCases { get; init; }
@@ -64,6 +66,10 @@ public partial class AuditLog
     [SupplyParameterFromQuery(Name = "q")]
     public string? TextFilter { get; set; }
 
+    /// <summary>The reader's time zone: times are shown in it and the From/To days start at its midnight.</summary>
+    [CascadingParameter]
+    public PeopleTime PeopleTime { get; set; } = PeopleTime.Utc;
+
     private DateTimeOffset Now => Time.GetUtcNow();
 
     private bool HasFilters => !string.IsNullOrEmpty(QueryKey());
@@ -97,8 +103,19 @@ public partial class AuditLog
     {
         // The address changed (a filter was set, or back/forward): show the first page of the new view.
         var key = QueryKey();
-        if (key == _appliedQuery || _table is null)
+        if (_table is null)
         {
+            return;
+        }
+
+        if (key == _appliedQuery)
+        {
+            // The browser's zone arrived after the first page was read: its days now start at another midnight.
+            if (_loadedDaysIn is not null && _loadedDaysIn != PeopleTime && (FromFilter is not null || ToFilter is not null))
+            {
+                await _table.ReloadServerData();
+            }
+
             return;
         }
 
@@ -117,12 +134,13 @@ public partial class AuditLog
             EntityType = TypeFilter,
             EntityId = EntityFilter,
             ApplicationId = Guid.TryParse(AppFilter, out var app) ? app : null,
-            From = StartOf(ParseDay(FromFilter)),
-            To = StartOf(ParseDay(ToFilter)?.AddDays(1)),
+            From = StartOf(ParseDay(FromFilter), PeopleTime.Zone),
+            To = StartOf(ParseDay(ToFilter)?.AddDays(1), PeopleTime.Zone),
             Text = TextFilter,
             Page = state.Page,
             PageSize = state.PageSize,
         };
+        _loadedDaysIn = PeopleTime;
         var page = await UseCases.RunAsync<ListAuditEvents, ListAuditEvents.PageResult>(h => h.HandleAsync(query, cancellationToken));
         _total = page.TotalCount;
         return new TableData<AuditEventView> { Items = page.Items, TotalItems = page.TotalCount };
@@ -208,15 +226,16 @@ public partial class AuditLog
         _ => null,
     };
 
-    private static string Exact(DateTimeOffset when) => when.ToLocalTime().ToString("d MMM yyyy, HH:mm", Culture);
-
     private static string Day(DateTime? date) => date?.ToString("yyyy-MM-dd", Culture) ?? "";
 
     private static DateOnly? ParseDay(string? value) =>
         DateOnly.TryParseExact(value, "yyyy-MM-dd", Culture, DateTimeStyles.None, out var day) ? day : null;
 
-    /// <summary>Midnight at the start of a day, in the server's time zone (the one the page shows times in).</summary>
-    private static DateTimeOffset? StartOf(DateOnly? day)
+    /// <summary>"From" or "From (UTC)": the days are the reader's, in UTC until their browser's zone is known.</summary>
+    private string DayLabel(string label) => PeopleTime.IsBrowserZone ? label : label + " (UTC)";
+
+    /// <summary>Midnight at the start of a day in <paramref name="zone"/> (the reader's, the one the page shows times in).</summary>
+    internal static DateTimeOffset? StartOf(DateOnly? day, TimeZoneInfo zone)
     {
         if (day is not { } d)
         {
@@ -224,7 +243,13 @@ public partial class AuditLog
         }
 
         var local = d.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        return new DateTimeOffset(local, TimeZoneInfo.Local.GetUtcOffset(local));
+        // A midnight skipped by a clock change (some zones spring forward at 00:00) starts at the first hour that exists.
+        while (zone.IsInvalidTime(local))
+        {
+            local = local.AddMinutes(30);
+        }
+
+        return new DateTimeOffset(local, zone.GetUtcOffset(local));
     }
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -165,15 +165,14 @@ public partial class Users
             return ("Disabled", Color.Default, Icons.Material.Outlined.Block);
         }
 
-        if (row.LockedOutUntil is { } until)
+        if (row.LockedOutUntil is not null)
         {
-            return ($"Locked until {until.ToLocalTime():HH:mm}", Color.Warning, Icons.Material.Outlined.Lock);
+            // The chip adds "until 14:05" in the reader's zone (Users.razor).
+            return ("Locked", Color.Warning, Icons.Material.Outlined.Lock);
         }
 
         return row.MustChangePassword
             ? ("Awaiting first sign-in", Color.Info, Icons.Material.Outlined.HourglassTop)
             : ("Active", Color.Success, Icons.Material.Outlined.CheckCircle);
     }
-
-    private string Ago(DateTimeOffset? when) => AdminFormat.Ago(when, Time.GetUtcNow());
 }

@@ -111,6 +111,4 @@ internal static class ReleaseFormat
 
     public static string Decimal(double? value) => value is { } v ? v.ToString("0.000", CultureInfo.InvariantCulture) : "—";
 
-    public static string When(DateTimeOffset? at) => at is { } value ? value.ToUniversalTime().ToString("d MMM yyyy, HH:mm 'UTC'", CultureInfo.InvariantCulture) : "—";
-
 }

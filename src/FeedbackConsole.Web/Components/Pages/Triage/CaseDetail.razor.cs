@@ -66,11 +66,15 @@ public partial class CaseDetail : IDisposable
     [CascadingParameter]
     private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
+    /// <summary>The reader's time zone (a change of it renders again; the case is not read again).</summary>
+    [CascadingParameter]
+    public PeopleTime PeopleTime { get; set; } = PeopleTime.Utc;
+
     private string AssigneeText => _detail switch
     {
         null => "",
         { AssigneeId: null } => "Unassigned",
-        { AssigneeId: var a, LeaseExpiresAt: { } until } when a == _userId => $"You hold it until {CaseFormat.Time(until, Time.GetUtcNow())}",
+        { AssigneeId: var a, LeaseExpiresAt: { } until } when a == _userId => $"You hold it until {PeopleTime.Compact(until, Time.GetUtcNow())}",
         { AssigneeId: var a } when a == _userId => "Assigned to you",
         { AssigneeName: var name } => $"Held by {name ?? "someone"}",
     };
@@ -373,7 +377,7 @@ public partial class CaseDetail : IDisposable
             if (changes.Count > 0)
             {
                 var now = Time.GetUtcNow();
-                _externalChange = string.Join(" ", changes.Select(c => c.Sentence(t => CaseFormat.Time(t, now)) + "."));
+                _externalChange = string.Join(" ", changes.Select(c => c.Sentence(t => PeopleTime.Compact(t, now)) + "."));
                 StateHasChanged();
             }
         });

@@ -10,7 +10,7 @@ namespace FeedbackConsole.Web.Components.Pages.Triage;
 /// <summary>A piece of stored text: plain, or a placeholder that stands where personal data was removed.</summary>
 internal sealed record TextPart(string Text, string? Redacted);
 
-/// <summary>How the case page writes statuses, signals, times and links.</summary>
+/// <summary>How the case page writes statuses, signals and links (times: <see cref="Shared.PeopleTime"/>).</summary>
 internal static partial class CaseFormat
 {
     private static readonly Dictionary<string, string> RedactionNames = new(StringComparer.Ordinal)
@@ -150,17 +150,6 @@ internal static partial class CaseFormat
 
     public static string Seconds(int? milliseconds) =>
         milliseconds is null ? "?" : (milliseconds.Value / 1000.0).ToString("0.#", CultureInfo.InvariantCulture) + " s";
-
-    /// <summary>"27 Nov, 10:32" in the server's time zone (the console's).</summary>
-    public static string When(DateTimeOffset when) => when.ToLocalTime().ToString("d MMM, HH:mm", CultureInfo.InvariantCulture);
-
-    /// <summary>"10:32" for today, "27 Nov, 10:32" otherwise.</summary>
-    public static string Time(DateTimeOffset when, DateTimeOffset now) =>
-        when.ToLocalTime().Date == now.ToLocalTime().Date
-            ? when.ToLocalTime().ToString("HH:mm", CultureInfo.InvariantCulture)
-            : When(when);
-
-    public static string Exact(DateTimeOffset when) => when.ToLocalTime().ToString("d MMM yyyy, HH:mm:ss zzz", CultureInfo.InvariantCulture);
 
     public static string Severity(CaseSeverity? severity) => severity?.ToString() ?? "Not set";
 }

@@ -21,8 +21,6 @@ public static class QueueFormat
         };
     }
 
-    public static string Exact(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
-
     public static string Priority(double priority) => priority.ToString(priority >= 100 ? "0" : "0.0", CultureInfo.InvariantCulture);
 
     public static Color StatusColor(CaseStatus status) => status switch
