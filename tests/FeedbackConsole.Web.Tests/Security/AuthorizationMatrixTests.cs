@@ -3,9 +3,13 @@ using System.Security.Claims;
 using FeedbackConsole.Core.Domain;
 using FeedbackConsole.Tests.Shared;
 using FeedbackConsole.Tests.Shared.Web;
+using FeedbackConsole.Web.Security;
 using FeedbackConsole.Web.Tests.Shared;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Endpoints;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
@@ -89,9 +93,49 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     {
         // API endpoints answer to application keys only: each names an API policy (never AllowAnonymous), and a
         // call without a key is a 401 with problem details, never a redirect to the sign-in page.
+        using var client = BrowserlessSignIn.AnonymousClient(_app);
+        await AssertEveryApiEndpointRefusesAsync(client);
+    }
+
+    [Fact]
+    public async Task EveryApiEndpoint_SignedInAdminWithoutAKey_Gets401ProblemDetails()
+    {
+        // A console session is no API key: API endpoints do not even read the cookie.
+        using var client = await BrowserlessSignIn.SignedInClientAsync(_app, ConsoleAppFactory.AdminEmail, ConsoleAppFactory.AdminPassword);
+        await AssertEveryApiEndpointRefusesAsync(client);
+    }
+
+    [Fact]
+    public async Task DefaultAuthentication_ApiEndpointsByKey_EverythingElseByTheSessionCookie()
+    {
+        var schemes = _app.Services.GetRequiredService<IAuthenticationSchemeProvider>();
+        Assert.Equal(ApiClaims.ByEndpointScheme, (await schemes.GetDefaultAuthenticateSchemeAsync())?.Name);
+        Assert.Equal(IdentityConstants.ApplicationScheme, (await schemes.GetDefaultChallengeSchemeAsync())?.Name);
+        Assert.Equal(IdentityConstants.ApplicationScheme, (await schemes.GetDefaultForbidSchemeAsync())?.Name);
+        Assert.Equal(IdentityConstants.ExternalScheme, (await schemes.GetDefaultSignInSchemeAsync())?.Name);
+        Assert.Equal(IdentityConstants.ExternalScheme, (await schemes.GetDefaultSignOutSchemeAsync())?.Name);
+
+        var wrong = Endpoints()
+            .Select(e => (Endpoint: e, Scheme: SchemeFor(e)))
+            .Where(x => x.Scheme != (IsApi(x.Endpoint) ? ApiClaims.Scheme : IdentityConstants.ApplicationScheme))
+            .Select(x => $"/{x.Endpoint.RoutePattern.RawText?.TrimStart('/')} ({x.Endpoint.DisplayName}): {x.Scheme}")
+            .ToList();
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+        // A path no endpoint matches (an unknown /api path too) keeps the cookie, as before.
+        Assert.Equal(IdentityConstants.ApplicationScheme, SchemeFor(null));
+    }
+
+    private static string SchemeFor(RouteEndpoint? endpoint)
+    {
+        var context = new DefaultHttpContext();
+        context.SetEndpoint(endpoint);
+        return ApiClaims.SchemeFor(context);
+    }
+
+    private async Task AssertEveryApiEndpointRefusesAsync(HttpClient client)
+    {
         var api = Endpoints().Where(IsApi).ToList();
         Assert.NotEmpty(api);
-        using var client = BrowserlessSignIn.AnonymousClient(_app);
         var failures = new List<string>();
 
         foreach (var endpoint in api)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using FeedbackConsole.Core.Domain;
@@ -14,6 +15,7 @@ public static class ApiKeyFormat
     public const string PublishablePrefix = "fc_pub_";
     public const int RandomLength = 32;
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private static readonly SearchValues<char> AlphabetValues = SearchValues.Create(Alphabet);
 
     public static string Generate(ApiKeyKind kind) =>
         PrefixOf(kind) + RandomNumberGenerator.GetString(Alphabet, RandomLength);
@@ -29,25 +31,34 @@ public static class ApiKeyFormat
             return false;
         }
 
-        string rest;
+        ReadOnlySpan<char> rest;
         if (key.StartsWith(ServerPrefix, StringComparison.Ordinal))
         {
-            rest = key[ServerPrefix.Length..];
+            rest = key.AsSpan(ServerPrefix.Length);
         }
         else if (key.StartsWith(PublishablePrefix, StringComparison.Ordinal))
         {
             kind = ApiKeyKind.Publishable;
-            rest = key[PublishablePrefix.Length..];
+            rest = key.AsSpan(PublishablePrefix.Length);
         }
         else
         {
             return false;
         }
 
-        return rest.Length == RandomLength && rest.All(c => char.IsAsciiLetterOrDigit(c));
+        return rest.Length == RandomLength && !rest.ContainsAnyExcept(AlphabetValues);
     }
 
-    public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+    /// <summary>The stored form of a key: the lower-case hex SHA-256 of its UTF-8 (run on every API request).</summary>
+    public static string Hash(string key)
+    {
+        const int MaxStackBytes = 256;
+        var length = Encoding.UTF8.GetMaxByteCount(key.Length);
+        Span<byte> utf8 = length <= MaxStackBytes ? stackalloc byte[MaxStackBytes] : new byte[length];
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(key, utf8)], hash);
+        return Convert.ToHexStringLower(hash);
+    }
 
     /// <summary>What the console shows of a key after it was created: its prefix and four characters.</summary>
     public static string DisplayPrefix(string key) =>

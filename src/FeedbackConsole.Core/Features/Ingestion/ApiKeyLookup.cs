@@ -23,26 +23,29 @@ public sealed class ApiKeyLookup(IDbContextFactory<FeedbackDbContext> contexts, 
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _lastUsedWritten = new();
 
     /// <summary>The caller for a presented key, or null when the key is unknown, revoked or its application archived.</summary>
-    public async Task<ApiCaller?> FindAsync(string key, CancellationToken cancellationToken = default)
+    public ValueTask<ApiCaller?> FindAsync(string key, CancellationToken cancellationToken = default)
     {
+        // Every API request asks; from the cache the answer comes without a Task.
         var hash = ApiKeyFormat.Hash(key);
-        if (cache.TryGetValue(CacheKey(hash), out ApiCaller? cached))
-        {
-            return cached;
-        }
+        return cache.TryGetValue(new CacheKey(hash), out ApiCaller? cached)
+            ? ValueTask.FromResult(cached)
+            : new ValueTask<ApiCaller?>(LoadAsync(hash, cancellationToken));
+    }
 
+    private async Task<ApiCaller?> LoadAsync(string hash, CancellationToken cancellationToken)
+    {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var row = await db.ApiKeys.AsNoTracking()
             .Where(k => k.Hash == hash && k.RevokedAt == null && k.Application!.ArchivedAt == null)
             .Select(k => new { k.Id, k.ApplicationId, k.Kind, k.AllowedOrigins })
             .FirstOrDefaultAsync(cancellationToken);
         var caller = row is null ? null : new ApiCaller(row.ApplicationId, row.Id, row.Kind, row.AllowedOrigins);
-        cache.Set(CacheKey(hash), caller, CacheLifetime);
+        cache.Set(new CacheKey(hash), caller, CacheLifetime);
         return caller;
     }
 
     /// <summary>Drops a key from this instance's cache (after revoking it or archiving its application).</summary>
-    public void Forget(string hash) => cache.Remove(CacheKey(hash));
+    public void Forget(string hash) => cache.Remove(new CacheKey(hash));
 
     /// <summary>Records that a key was used, at most once a minute per key.</summary>
     public async Task TouchAsync(Guid keyId, CancellationToken cancellationToken = default)
@@ -72,5 +75,6 @@ public sealed class ApiKeyLookup(IDbContextFactory<FeedbackDbContext> contexts, 
         }
     }
 
-    private static string CacheKey(string hash) => "apikey:" + hash;
+    /// <summary>A key's entry in the shared memory cache: its own type keeps it apart from other entries, without building an "apikey:…" string per request.</summary>
+    private sealed record CacheKey(string Hash);
 }
