@@ -284,6 +284,12 @@ public sealed partial class IngestSignals(
     private static readonly Histogram<double> GroupDuration = Meter.CreateHistogram<double>(
         "feedbackconsole.ingest.group.duration", "ms", "Time to store one group, transaction included.");
 
+    // Group commit gathers for at most this long when the last group was large and few requests wait now.
+    private static readonly TimeSpan GatherWindow = TimeSpan.FromMilliseconds(1);
+
+    // A group of at least this many requests means many clients are sending: worth gathering for the next one.
+    private const int GatherAfterGroupOf = 8;
+
     private readonly ConcurrentQueue<PendingWrite> _pending = new();
     private int _writing;
 
@@ -318,8 +324,17 @@ public sealed partial class IngestSignals(
 
     private async Task WriteQueuedAsync()
     {
+        var lastGroup = 0;
         while (true)
         {
+            // The clients of a large group answered a moment ago send their next requests now. Taking the one or
+            // two already queued would spend a whole transaction on them (at 32 connections half the groups were a
+            // single request); a moment's wait lets the others join, as PostgreSQL's commit_delay does.
+            if (lastGroup >= GatherAfterGroupOf && _pending.Count < lastGroup / 2)
+            {
+                await Task.Delay(GatherWindow);
+            }
+
             var group = new List<PendingWrite>();
             var signals = 0;
             while (signals < MaxSignalsPerGroup && _pending.TryDequeue(out var write))
@@ -330,6 +345,7 @@ public sealed partial class IngestSignals(
 
             if (group.Count > 0)
             {
+                lastGroup = group.Count;
                 await WriteGroupAsync(group);
                 continue;
             }
