@@ -254,7 +254,9 @@ internal static class KnowledgeEndpoints
     private sealed class QueryReader
     {
         private readonly IQueryCollection _query;
-        private readonly Dictionary<string, string[]> _errors = new(StringComparer.Ordinal);
+
+        // Made on the first error: most requests have none.
+        private Dictionary<string, string[]>? _errors;
 
         public QueryReader(IQueryCollection query, string[] allowed)
         {
@@ -263,12 +265,14 @@ internal static class KnowledgeEndpoints
             {
                 if (!allowed.Contains(key, StringComparer.OrdinalIgnoreCase))
                 {
-                    _errors[key] = [$"Unknown parameter; this endpoint takes {string.Join(", ", allowed)}."];
+                    Errors[key] = [$"Unknown parameter; this endpoint takes {string.Join(", ", allowed)}."];
                 }
             }
         }
 
-        public ProblemHttpResult? Problem() => _errors.Count == 0 ? null : Invalid(_errors);
+        private Dictionary<string, string[]> Errors => _errors ??= new(StringComparer.Ordinal);
+
+        public ProblemHttpResult? Problem() => _errors is null ? null : Invalid(_errors);
 
         /// <summary>The user's question: required, not blank, at most <see cref="MaxQueryBytes"/> bytes of UTF-8.</summary>
         public string? Text(string name)
@@ -356,7 +360,7 @@ internal static class KnowledgeEndpoints
             return values[0] ?? "";
         }
 
-        private void Fail(string name, string message) => _errors.TryAdd(name, [message]);
+        private void Fail(string name, string message) => Errors.TryAdd(name, [message]);
     }
 
     private static RouteHandlerBuilder WithQueryParameters(this RouteHandlerBuilder endpoint, string[] names, int defaultK) =>

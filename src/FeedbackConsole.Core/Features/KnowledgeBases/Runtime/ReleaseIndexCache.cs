@@ -63,12 +63,17 @@ public sealed class ReleaseIndexCache(
     /// <summary>The knowledge base with this key in this application, or null when there is none (or it is archived).</summary>
     public async ValueTask<RuntimeKnowledgeBase?> FindAsync(Guid applicationId, string key, CancellationToken cancellationToken)
     {
-        if (_knowledgeBases.Count >= MaxKnowledgeBaseSlots)
+        // Count takes every lock of the dictionary, so it is only asked before adding, never on the path of a hit.
+        if (!_knowledgeBases.TryGetValue((applicationId, key), out var slot))
         {
-            _knowledgeBases.Clear();
+            if (_knowledgeBases.Count >= MaxKnowledgeBaseSlots)
+            {
+                _knowledgeBases.Clear();
+            }
+
+            slot = _knowledgeBases.GetOrAdd((applicationId, key), static _ => new KnowledgeBaseSlot());
         }
 
-        var slot = _knowledgeBases.GetOrAdd((applicationId, key), static _ => new KnowledgeBaseSlot());
         var fetched = slot.Current;
         if (fetched is not null)
         {
