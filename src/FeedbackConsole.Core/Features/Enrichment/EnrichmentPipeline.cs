@@ -71,7 +71,7 @@ public sealed class EnrichmentPipeline(
             interactionIds = fromSignals.Concat(fromTurns).Distinct().ToList();
             if (interactionIds.Count == 0)
             {
-                await RecountClustersAsync([], cancellationToken); // any left marked by a pass that stopped early
+                await RecountClustersAsync([], pace, cancellationToken); // any left marked by a pass that stopped early
                 return 0;
             }
 
@@ -93,7 +93,7 @@ public sealed class EnrichmentPipeline(
             changedCases.AddRange(await ProcessWithRetriesAsync(chunk, rules, touchedClusters, cancellationToken));
         }
 
-        await RecountClustersAsync(touchedClusters, cancellationToken);
+        await RecountClustersAsync(touchedClusters, pace, cancellationToken);
         if (changedCases.Count > 0)
         {
             changes.Publish(new CaseChange(changedCases, "enriched", null));
@@ -110,7 +110,7 @@ public sealed class EnrichmentPipeline(
     {
         var touched = new HashSet<long>();
         var cases = await ProcessChunkAsync([interactionId], rules, touched, cancellationToken);
-        await RecountClustersAsync(touched, cancellationToken);
+        await RecountClustersAsync(touched, null, cancellationToken);
         return cases.Count == 0 ? null : cases[0];
     }
 
@@ -145,9 +145,10 @@ public sealed class EnrichmentPipeline(
     /// <summary>
     /// Recounts the figures of the clusters a pass touched, and of any cluster still marked
     /// <see cref="CaseCluster.RecountNeeded"/> (a pass that stopped before its recounts, here or on another
-    /// instance): each in a short transaction of its own, so that ingestion waits for the writer one cluster at a time.
+    /// instance): each in a short transaction of its own, so that ingestion waits for the writer one cluster at a time,
+    /// after <paramref name="pace"/> (a large cluster's recount reads all its signals).
     /// </summary>
-    private async Task RecountClustersAsync(HashSet<long> touched, CancellationToken cancellationToken)
+    private async Task RecountClustersAsync(HashSet<long> touched, Func<CancellationToken, ValueTask<bool>>? pace, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var marked = await db.CaseClusters.AsNoTracking().Where(c => c.RecountNeeded)
@@ -165,6 +166,11 @@ public sealed class EnrichmentPipeline(
 
         foreach (var (clusterId, applicationId) in clusters.OrderBy(c => c.Key))
         {
+            if (pace is not null)
+            {
+                await pace(cancellationToken);
+            }
+
             db.ChangeTracker.Clear();
             using var writerTurn = await IngestionTransaction.EnterSqliteWriterAsync(db, cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
