@@ -101,10 +101,12 @@ public sealed class EnrichmentWorker(EnrichmentPipeline pipeline, EnrichmentTrig
                 logger.LogError(ex, "An enrichment pass failed; retrying after the poll interval.");
             }
 
-            // A full pass means more is waiting: go on at once. Otherwise sleep until an ingest commits (or the
-            // poll interval passes, for other instances' ingests), then let a moment's worth of commits gather so
-            // that a stream of small requests is enriched in a few large passes rather than one per commit.
-            if (processed < options.Value.BatchSize)
+            // A pass that found work goes on at once: more may be waiting. (A pass takes BatchSize signals, which are
+            // usually fewer interactions, so comparing its interactions with BatchSize slept through most of a
+            // backlog.) A pass that found nothing sleeps until an ingest commits (or the poll interval passes, for
+            // other instances' ingests), then lets a moment's worth of commits gather so that a stream of small
+            // requests is enriched in a few large passes rather than one per commit.
+            if (processed == 0)
             {
                 try
                 {

@@ -328,4 +328,45 @@ public sealed class EnrichmentPipelineTests
             await worker.StopAsync(CancellationToken.None);
         }
     }
+
+    [Fact]
+    public async Task Worker_WithABacklogOfManyPasses_DrainsItWithoutWaitingForThePollInterval()
+    {
+        // Turns enriched before, each with 5 new signals (as when feedback keeps coming for known turns), and passes
+        // of 50 signals: every pass holds only 10 interactions.
+        await using var host = await CoreHost.StartAsync(TestDatabase.Sqlite, new Dictionary<string, string?>
+        {
+            ["Enrichment:BatchSize"] = "50",
+            ["Enrichment:PollInterval"] = "00:01:00",
+        });
+        await WithDb(host, async db =>
+        {
+            var app = await AppAsync(db);
+            var turns = Enumerable.Range(1, 40).Select(n => Turn(app, $"t-{n}", $"Question {n}?", conversation: $"conv-{n}")).ToList();
+            turns.ForEach(t => t.EnrichedAt = T0);
+            db.Interactions.AddRange(turns);
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+            db.Signals.AddRange(turns.SelectMany(t => Enumerable.Range(1, 5).Select(i => Sig(app, t, SignalKind.Thumb, $"s-{t.ExternalId}-{i}", up: false))));
+            return await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        });
+
+        var worker = ActivatorUtilities.CreateInstance<EnrichmentWorker>(host.Services);
+        await worker.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            // Four or more passes; a sleep of the poll interval (1 min) between two would blow the deadline.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (await WithDb(host, db => db.Cases.CountAsync(TestContext.Current.CancellationToken)) < 40 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50, TestContext.Current.CancellationToken);
+            }
+
+            Assert.Equal(40, await WithDb(host, db => db.Cases.CountAsync(TestContext.Current.CancellationToken)));
+            Assert.Equal(0, await WithDb(host, db => db.Signals.CountAsync(s => s.EnrichedAt == null, TestContext.Current.CancellationToken)));
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+    }
 }
