@@ -151,20 +151,13 @@ public sealed class EnrichmentPipeline(
     private async Task RecountClustersAsync(HashSet<long> touched, Func<CancellationToken, ValueTask<bool>>? pace, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var marked = await db.CaseClusters.AsNoTracking().Where(c => c.RecountNeeded)
-            .OrderBy(c => c.Id).Select(c => new { c.Id, c.ApplicationId }).Take(1_000).ToListAsync(cancellationToken);
-        var clusters = marked.ToDictionary(c => c.Id, c => c.ApplicationId);
-        var unknown = touched.Where(id => !clusters.ContainsKey(id)).ToList();
-        if (unknown.Count > 0)
-        {
-            foreach (var cluster in await db.CaseClusters.AsNoTracking().Where(c => unknown.Contains(c.Id))
-                         .Select(c => new { c.Id, c.ApplicationId }).ToListAsync(cancellationToken))
-            {
-                clusters[cluster.Id] = cluster.ApplicationId;
-            }
-        }
+        var ids = touched.ToList();
+        var clusters = await db.CaseClusters.AsNoTracking()
+            .Where(c => c.RecountNeeded || ids.Contains(c.Id))
+            .OrderBy(c => c.Id).Select(c => new { c.Id, c.ApplicationId }).Take(ids.Count + 1_000)
+            .ToListAsync(cancellationToken);
 
-        foreach (var (clusterId, applicationId) in clusters.OrderBy(c => c.Key))
+        foreach (var (clusterId, applicationId) in clusters.Select(c => (c.Id, c.ApplicationId)))
         {
             if (pace is not null)
             {
