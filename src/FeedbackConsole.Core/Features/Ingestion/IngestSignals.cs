@@ -284,7 +284,7 @@ public sealed partial class IngestSignals(
     private static readonly Histogram<double> GroupDuration = Meter.CreateHistogram<double>(
         "feedbackconsole.ingest.group.duration", "ms", "Time to store one group, transaction included.");
 
-    // Group commit gathers for at most this long when the last group was large and few requests wait now.
+    // Group commit gathers for at most this long when the last group was large and fewer requests wait now.
     private static readonly TimeSpan GatherWindow = TimeSpan.FromMilliseconds(1);
 
     // A group of at least this many requests means many clients are sending: worth gathering for the next one.
@@ -292,6 +292,13 @@ public sealed partial class IngestSignals(
 
     private readonly ConcurrentQueue<PendingWrite> _pending = new();
     private int _writing;
+
+    // Requests queued and not yet taken by the writer (ConcurrentQueue.Count is not cheap under contention).
+    private int _queued;
+
+    // While the writer gathers: the queue length that ends the wait early, and the signal for it.
+    private int _gatherTarget = int.MaxValue;
+    private TaskCompletionSource? _gathered;
 
     public async Task<IngestOutcome> HandleAsync(Guid applicationId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
     {
@@ -310,6 +317,11 @@ public sealed partial class IngestSignals(
         // that went away retries with the same ids and is answered "duplicate".
         var write = new PendingWrite(applicationId, batch.Drafts, batch.Rejected, batch.Now);
         _pending.Enqueue(write);
+        if (Interlocked.Increment(ref _queued) >= Volatile.Read(ref _gatherTarget))
+        {
+            Volatile.Read(ref _gathered)?.TrySetResult();
+        }
+
         StartWriterIfIdle();
         return await write.Done.Task.WaitAsync(cancellationToken);
     }
@@ -329,16 +341,19 @@ public sealed partial class IngestSignals(
         {
             // The clients of a large group answered a moment ago send their next requests now. Taking the one or
             // two already queued would spend a whole transaction on them (at 32 connections half the groups were a
-            // single request); a moment's wait lets the others join, as PostgreSQL's commit_delay does.
-            if (lastGroup >= GatherAfterGroupOf && _pending.Count < lastGroup / 2)
+            // single request); a moment's wait lets the others join, as PostgreSQL's commit_delay does. The wait ends
+            // as soon as three quarters of the last group are queued again: a plain 1 ms delay lasted 1–2.5 ms here
+            // and left the writer idle over half the time (in process, 32 clients: 7.3k → 12.9k requests/s).
+            if (lastGroup >= GatherAfterGroupOf)
             {
-                await Task.Delay(GatherWindow);
+                await GatherAsync(lastGroup * 3 / 4);
             }
 
             var group = new List<PendingWrite>();
             var signals = 0;
             while (signals < MaxSignalsPerGroup && _pending.TryDequeue(out var write))
             {
+                Interlocked.Decrement(ref _queued);
                 group.Add(write);
                 signals += write.Drafts.Length;
             }
@@ -357,6 +372,27 @@ public sealed partial class IngestSignals(
                 return;
             }
         }
+    }
+
+    /// <summary>Waits until <paramref name="target"/> requests are queued, or <see cref="GatherWindow"/> has passed.</summary>
+    private async Task GatherAsync(int target)
+    {
+        if (Volatile.Read(ref _queued) >= target)
+        {
+            return;
+        }
+
+        var gathered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _gathered, gathered);
+        Volatile.Write(ref _gatherTarget, target);
+        // A request queued between the check above and publishing the target would not have signalled.
+        if (Volatile.Read(ref _queued) < target)
+        {
+            await Task.WhenAny(gathered.Task, Task.Delay(GatherWindow));
+        }
+
+        Volatile.Write(ref _gatherTarget, int.MaxValue);
+        Volatile.Write(ref _gathered, null);
     }
 
     private async Task WriteGroupAsync(List<PendingWrite> group)
