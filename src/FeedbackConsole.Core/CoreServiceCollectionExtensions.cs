@@ -124,9 +124,15 @@ public static class CoreServiceCollectionExtensions
         }
         else
         {
-            var pragmas = new SqlitePragmaInterceptor(options.SqliteBusyTimeoutMilliseconds);
+            var backgroundCheckpoint = options.SqliteCheckpointIntervalMilliseconds > 0;
+            var pragmas = new SqlitePragmaInterceptor(options.SqliteBusyTimeoutMilliseconds, backgroundCheckpoint);
             services.AddDbContextFactory<SqliteFeedbackDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(pragmas));
             services.AddForwarding<SqliteFeedbackDbContext>();
+            if (backgroundCheckpoint)
+            {
+                services.AddSingleton<SqliteCheckpointer>();
+                services.AddHostedService(sp => sp.GetRequiredService<SqliteCheckpointer>());
+            }
         }
     }
 

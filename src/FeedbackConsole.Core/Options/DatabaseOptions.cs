@@ -19,6 +19,14 @@ public sealed class DatabaseOptions
     [Range(0, 600_000)]
     public int SqliteBusyTimeoutMilliseconds { get; set; } = 5000;
 
+    /// <summary>
+    /// How often a background task copies SQLite's write-ahead log back into the database file (a passive
+    /// checkpoint). 0 leaves it to SQLite, which does it inside whichever commit passes 1,000 pages of log — on the
+    /// ingest writer's path. With a background checkpoint that commit only appends; see the README.
+    /// </summary>
+    [Range(0, 60_000)]
+    public int SqliteCheckpointIntervalMilliseconds { get; set; } = 200;
+
     /// <summary>Apply pending migrations at start-up. Turn off only when migrations are applied by a deployment step.</summary>
     public bool ApplyMigrationsOnStartup { get; set; } = true;
 }

@@ -40,6 +40,98 @@ public sealed class DatabaseTests
             Assert.Equal("wal", await Scalar(db, "PRAGMA journal_mode"));
             Assert.Equal("4321", await Scalar(db, "PRAGMA busy_timeout"));
             Assert.Equal("1", await Scalar(db, "PRAGMA synchronous")); // NORMAL
+            Assert.Equal(SqlitePragmaInterceptor.MmapSizeBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), await Scalar(db, "PRAGMA mmap_size"));
+            // The background checkpoint is on by default: each connection's own is only the bound on the log.
+            Assert.Equal("32768", await Scalar(db, "PRAGMA wal_autocheckpoint"));
+            Assert.Equal("67108864", await Scalar(db, "PRAGMA journal_size_limit"));
+        }
+
+        Assert.NotNull(host.Services.GetService<SqliteCheckpointer>());
+    }
+
+    [Fact]
+    public async Task Sqlite_WithoutBackgroundCheckpoint_KeepsSqlitesOwn()
+    {
+        await using var host = await CoreHost.StartAsync(TestDatabase.Sqlite, new Dictionary<string, string?>
+        {
+            ["Database:SqliteCheckpointIntervalMilliseconds"] = "0",
+        });
+        var contexts = host.Services.GetRequiredService<IDbContextFactory<FeedbackDbContext>>();
+
+        await using var db = await contexts.CreateDbContextAsync(TestContext.Current.CancellationToken);
+        Assert.Equal("1000", await Scalar(db, "PRAGMA wal_autocheckpoint"));
+        Assert.Null(host.Services.GetService<SqliteCheckpointer>());
+    }
+
+    [Fact]
+    public async Task Sqlite_BackgroundCheckpoint_CopiesCommittedRowsIntoTheDatabaseFile()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await CoreHost.StartAsync(TestDatabase.Sqlite, new Dictionary<string, string?>
+        {
+            ["Database:SqliteCheckpointIntervalMilliseconds"] = "50",
+        });
+        var contexts = host.Services.GetRequiredService<IDbContextFactory<FeedbackDbContext>>();
+        // SQLite checkpoints when the last connection to a file closes; one stays open, as in a running app.
+        await using var holder = await contexts.CreateDbContextAsync(ct);
+        await holder.Database.OpenConnectionAsync(ct);
+        string file;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            file = db.Database.GetDbConnection().DataSource;
+            // The schema into the file first, so that a copy of the file alone can be read.
+            await Scalar(db, "PRAGMA wal_checkpoint(PASSIVE)");
+            // Far below the connection's own automatic checkpoint (32,768 pages): only the background one copies it.
+            db.Applications.Add(new Domain.Application { Id = Guid.NewGuid(), Name = "checkpointed", CreatedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync(ct);
+        }
+
+        Assert.Equal(0, CountInFileAlone(file, "checkpointed"));
+
+        var checkpointer = host.Services.GetRequiredService<SqliteCheckpointer>();
+        await checkpointer.StartAsync(ct);
+        try
+        {
+            var until = DateTime.UtcNow.AddSeconds(15);
+            while (CountInFileAlone(file, "checkpointed") != 1 && DateTime.UtcNow < until)
+            {
+                await Task.Delay(50, ct);
+            }
+
+            // Read from a copy of the database file without its log: the row is there only if it was copied back.
+            Assert.Equal(1, CountInFileAlone(file, "checkpointed"));
+            Assert.NotNull(checkpointer.Last);
+            Assert.True(checkpointer.Last.Value.LogPages > 0);
+        }
+        finally
+        {
+            await checkpointer.StopAsync(ct);
+        }
+    }
+
+    /// <summary>Applications named <paramref name="name"/> in a copy of the main database file alone (no -wal, no -shm).</summary>
+    private static int CountInFileAlone(string file, string name)
+    {
+        var copy = Path.Combine(Path.GetTempPath(), "fc-tests", $"file-alone-{Guid.NewGuid():N}.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+        File.Copy(file, copy);
+        try
+        {
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={copy};Pooling=False");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM \"Applications\" WHERE \"Name\" = $name";
+            command.Parameters.AddWithValue("$name", name);
+            return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            // Copied while a checkpoint was writing it: not readable yet.
+            return -1;
+        }
+        finally
+        {
+            File.Delete(copy);
         }
     }
 

@@ -1,0 +1,76 @@
+using System.Data.Common;
+using FeedbackConsole.Core.Options;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FeedbackConsole.Core.Data;
+
+/// <summary>
+/// Copies SQLite's write-ahead log back into the database file in the background (a passive checkpoint every
+/// <see cref="DatabaseOptions.SqliteCheckpointIntervalMilliseconds"/>), so that commits only append to the log.
+/// </summary>
+/// <remarks>
+/// Left to itself SQLite checkpoints inside the commit that takes the log past 1,000 pages. A batch of signals
+/// dirties several pages per row (each index with random keys: the client's ids, the end users), so nearly every
+/// ingest commit did a checkpoint, with its fsync, on the single writer's path, and a page changed by ten commits
+/// was copied ten times. Passive checkpoints never wait for or block a writer; while writes go on the log cannot
+/// start over, so each connection keeps an automatic checkpoint at <see cref="BackstopPages"/> pages as a bound
+/// (cheap then: the background task has copied nearly everything) and the log file is cut back to
+/// <see cref="JournalSizeLimitBytes"/> when it restarts.
+/// </remarks>
+internal sealed partial class SqliteCheckpointer(
+    IDbContextFactory<FeedbackDbContext> contexts,
+    IOptions<DatabaseOptions> options,
+    ILogger<SqliteCheckpointer> logger) : BackgroundService
+{
+    /// <summary>
+    /// Automatic checkpoint of each connection while the background one runs: 128 MiB of 4 KiB pages. Measured
+    /// (bench/README.md): at 8,192 pages the batch writer still checkpointed every other commit itself.
+    /// </summary>
+    public const int BackstopPages = 32_768;
+
+    /// <summary>The log file's size after it restarts.</summary>
+    public const long JournalSizeLimitBytes = 64L * 1024 * 1024;
+
+    /// <summary>The last checkpoint's outcome: pages in the log, pages copied; for tests and diagnostics.</summary>
+    public (long LogPages, long CheckpointedPages)? Last { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = TimeSpan.FromMilliseconds(options.Value.SqliteCheckpointIntervalMilliseconds);
+        using var timer = new PeriodicTimer(interval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                Last = await CheckpointAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is DbException or InvalidOperationException)
+            {
+                // The next tick tries again; meanwhile each connection's backstop bounds the log.
+                LogFailed(logger, e);
+            }
+        }
+    }
+
+    private async Task<(long, long)?> CheckpointAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        // One row: busy (0 or 1), pages in the log, pages copied back (-1, -1 when not in WAL mode).
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(1), reader.GetInt64(2)) : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A background SQLite checkpoint failed; retrying at the next interval.")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}
