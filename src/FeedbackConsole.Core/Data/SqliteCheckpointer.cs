@@ -15,10 +15,12 @@ namespace FeedbackConsole.Core.Data;
 /// Left to itself SQLite checkpoints inside the commit that takes the log past 1,000 pages. A batch of signals
 /// dirties several pages per row (each index with random keys: the client's ids, the end users), so nearly every
 /// ingest commit did a checkpoint, with its fsync, on the single writer's path, and a page changed by ten commits
-/// was copied ten times. Passive checkpoints never wait for or block a writer; while writes go on the log cannot
-/// start over, so each connection keeps an automatic checkpoint at <see cref="BackstopPages"/> pages as a bound
-/// (cheap then: the background task has copied nearly everything) and the log file is cut back to
-/// <see cref="JournalSizeLimitBytes"/> when it restarts.
+/// was copied ten times. Passive checkpoints never wait for or block a writer, but while writes go on they never
+/// catch up, and the log only starts over once one has: past <see cref="RestartAfterPages"/> pages the task copies
+/// the last few pages with this process's writers held back for that moment. (SQLite's RESTART mode would also wait
+/// for every reader to finish while holding the writers, up to the busy timeout.) Each
+/// connection keeps an automatic checkpoint at <see cref="BackstopPages"/> pages as the bound should the task fall
+/// behind or stop, and the log file is cut back to <see cref="JournalSizeLimitBytes"/> when it starts over.
 /// </remarks>
 internal sealed partial class SqliteCheckpointer(
     IDbContextFactory<FeedbackDbContext> contexts,
@@ -30,6 +32,9 @@ internal sealed partial class SqliteCheckpointer(
     /// (bench/README.md): at 8,192 pages the batch writer still checkpointed every other commit itself.
     /// </summary>
     public const int BackstopPages = 32_768;
+
+    /// <summary>From this many pages of log on, the background task finishes its checkpoint with writers held back.</summary>
+    public const int RestartAfterPages = 4096;
 
     /// <summary>The log file's size after it restarts.</summary>
     public const long JournalSizeLimitBytes = 64L * 1024 * 1024;
@@ -64,6 +69,22 @@ internal sealed partial class SqliteCheckpointer(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var connection = db.Database.GetDbConnection();
         await connection.OpenAsync(cancellationToken);
+        var result = await RunAsync(connection, cancellationToken);
+        if (result is { } copied && copied.LogPages >= RestartAfterPages)
+        {
+            // While writes go on, a passive checkpoint never catches up with the log, and the log only starts over
+            // once it has. So, the bulk copied above without holding anyone up, the few pages written meanwhile are
+            // copied with this process's writers held back (in the writer queue, where they wait without sleeping in
+            // SQLite's busy handler); the next commit then starts the log over.
+            using var turn = await Features.Ingestion.IngestionTransaction.EnterSqliteWriterAsync(db, cancellationToken);
+            result = await RunAsync(connection, cancellationToken);
+        }
+
+        return result;
+    }
+
+    private static async Task<(long LogPages, long CheckpointedPages)?> RunAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
