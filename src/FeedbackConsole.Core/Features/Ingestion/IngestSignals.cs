@@ -384,7 +384,8 @@ public sealed partial class IngestSignals(
 
         var gathered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Volatile.Write(ref _gathered, gathered);
-        Volatile.Write(ref _gatherTarget, target);
+        // A full fence (not a volatile write): the read of the queue length below must not move before it.
+        Interlocked.Exchange(ref _gatherTarget, target);
         // A request queued between the check above and publishing the target would not have signalled.
         if (Volatile.Read(ref _queued) < target)
         {
