@@ -45,7 +45,10 @@ public partial class MainLayout
         if (firstRender && _savedPreference is null && _themeProvider is not null)
         {
             var systemDark = await _themeProvider.GetSystemDarkModeAsync();
-            if (systemDark != _darkMode)
+            // Checked again after the call: the first render can come before OnInitializedAsync has read the saved
+            // choice (a database read that really is asynchronous, as on PostgreSQL), and the person may have clicked
+            // the toggle meanwhile. Either way the saved choice wins over the browser's.
+            if (_savedPreference is null && systemDark != _darkMode)
             {
                 _darkMode = systemDark;
                 StateHasChanged();
