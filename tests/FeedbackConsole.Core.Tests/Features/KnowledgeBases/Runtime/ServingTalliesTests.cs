@@ -176,6 +176,53 @@ public sealed class ServingTalliesTests
         Assert.Equal(3, await w.ReadAsync(d => d.EntryServingTallies.SumAsync(t => t.Count, Ct)));
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Flush_InPacedSlices_CorrectedFirst_StoppedMidway_KeepsTheRestForTheNextFlush(string provider)
+    {
+        await using var w = await ReleaseWorld.StartAsync(provider);
+        var caseId = await w.Seed.CaseAsync(w.App, status: CaseStatus.Approved);
+        var (plain, plainRevision) = await w.EntryAsync("Opening hours", "9 to 5.");
+        var (corrected, correctedRevision) = await w.EntryAsync("Refund window", "30 days.", sourceCases: [caseId]);
+        await w.ShipAsync();
+        var cache = w.Host.Services.GetRequiredService<ReleaseIndexCache>();
+        var kb = await cache.FindAsync(w.App, (await w.KnowledgeBaseAsync()).Key, Ct);
+        var engine = await cache.GetEngineAsync(kb!, kb!.Live!, Ct);
+        var tallies = w.Host.Services.GetRequiredService<ServingTallies>();
+        tallies.Record(engine, [new RetrievalHit(plain, plainRevision, 1, 0.5), new RetrievalHit(corrected, correctedRevision, 1, 0.4)]);
+        tallies.Record(engine, [new RetrievalHit(plain, plainRevision, 1, 0.5)]);
+
+        // One row per transaction and a pause far longer than the test: stopped in the pause after the first slice.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var flush = tallies.FlushAsync(stop.Token, pauseRatio: 1e6, rowsPerSlice: 1);
+        while (await w.ReadAsync(d => d.EntryServingTallies.CountAsync(Ct)) == 0)
+        {
+            Assert.False(flush.IsCompleted, "The flush ended before its first slice was seen.");
+            await Task.Delay(10, Ct);
+        }
+
+        Assert.False(flush.IsCompleted);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => flush);
+
+        // The corrected entry's row went first (the milestone check sees all of its rows in one transaction); the
+        // plain entry's two servings were kept, not lost and not written twice.
+        var first = await w.ReadAsync(d => d.EntryServingTallies.AsNoTracking().SingleAsync(Ct));
+        Assert.Equal((corrected, 1L), (first.EntryId, first.Count));
+        Assert.Equal(2, tallies.PendingCount);
+        Assert.Equal(1, await tallies.FlushAsync(Ct));
+        var counts = await w.ReadAsync(d => d.EntryServingTallies.AsNoTracking().ToDictionaryAsync(t => t.EntryId, t => t.Count, Ct));
+        Assert.Equal(new Dictionary<Guid, long> { [corrected] = 1, [plain] = 2 }, counts);
+    }
+
+    [Fact]
+    public async Task Flush_RejectsANegativePauseOrAnEmptySlice()
+    {
+        var tallies = new ServingTallies(null!, TimeProvider.System);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => tallies.FlushAsync(Ct, pauseRatio: -1));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => tallies.FlushAsync(Ct, rowsPerSlice: 0));
+    }
+
     /// <summary>A facts knowledge base "help-centre" whose live release holds Refunds and Passwords, and that release's engine.</summary>
     private static async Task<(Guid App, Guid Kb, SeededRelease Release, ReleaseEngine Engine)> HelpCentreAsync(CoreHost host)
     {
