@@ -129,6 +129,14 @@ var apiSeconds = new Option<int>("--seconds") { Description = "Measured seconds 
 var apiGenerator = new Option<string>("--load-generator") { Description = "wrk, httpclient, or auto (wrk when on PATH)", DefaultValueFactory = _ => "auto" };
 apiGenerator.AcceptOnlyFromAmong("auto", "wrk", "httpclient");
 var apiKeep = new Option<bool>("--keep") { Description = "Keep the work folder (database, app log)" };
+var apiRepetitions = new Option<int>("--repetitions") { Description = "Repetitions of the concurrent and paced runs, in turn (medians are reported)", DefaultValueFactory = _ => 3 };
+apiRepetitions.Validators.Add(result =>
+{
+    if (result.GetValueOrDefault<int>() < 1)
+    {
+        result.AddError("--repetitions must be at least 1.");
+    }
+});
 var apiRate = new Option<int>("--paced-rate") { Description = "Total requests per second of the paced run (the connections send in turn at this rate)", DefaultValueFactory = _ => 2_000 };
 apiRate.Validators.Add(result =>
 {
@@ -139,7 +147,7 @@ apiRate.Validators.Add(result =>
 });
 var knowledgeApi = new Command("knowledge-api", "Run-time search API speed (issue 5): GET /api/v1/knowledge-bases/{kb}/search on the real app over HTTP, a live release of 100k facts, one client then 32 connections.")
 {
-    apiWeb, apiDocs, apiSequential, apiConnections, apiSeconds, apiGenerator, apiKeep, apiRate,
+    apiWeb, apiDocs, apiSequential, apiConnections, apiSeconds, apiGenerator, apiKeep, apiRate, apiRepetitions,
 };
 knowledgeApi.SetAction(async (parse, cancellationToken) =>
 {
@@ -152,7 +160,7 @@ knowledgeApi.SetAction(async (parse, cancellationToken) =>
 
     return await KnowledgeApiBench.RunAsync(new KnowledgeApiBenchSettings(
         webDll, parse.GetValue(apiDocs), parse.GetValue(apiSequential), parse.GetValue(apiConnections),
-        TimeSpan.FromSeconds(parse.GetValue(apiSeconds)), parse.GetValue(apiGenerator)!, parse.GetValue(apiKeep), parse.GetValue(apiRate)));
+        TimeSpan.FromSeconds(parse.GetValue(apiSeconds)), parse.GetValue(apiGenerator)!, parse.GetValue(apiKeep), parse.GetValue(apiRate), parse.GetValue(apiRepetitions)));
 });
 root.Subcommands.Add(knowledgeApi);
 
