@@ -506,7 +506,17 @@ public sealed class RetrievalIndex
                     kept++;
                 }
 
-                // Full scores, each independent of the others (so that their forward reads overlap), then the top k.
+                // Full scores, then the top k. The candidates' forward weights are asked for first, all of them, so that
+                // their cache misses (the search's main cost: a random read in megabytes of weights per candidate) overlap
+                // instead of coming one after another; measured 15-30 % less CPU per search (bench/README.md).
+                if (Sse.IsSupported)
+                {
+                    for (var i = 0; i < kept; i++)
+                    {
+                        Prefetch(_forwardWeights, chunkForward[i]);
+                    }
+                }
+
                 for (var i = 0; i < kept; i++)
                 {
                     var p = chunkPosting[i];
@@ -579,6 +589,19 @@ public sealed class RetrievalIndex
         }
 
         return hits;
+    }
+
+    // Asks the CPU to start loading the cache line of array[index] now, so that the read that needs it finds it there.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Prefetch(float[] array, int index)
+    {
+        if ((uint)index < (uint)array.Length)
+        {
+            fixed (float* at = &array[index])
+            {
+                Sse.Prefetch0(at);
+            }
+        }
     }
 
     // This thread's seen set, all clear, for at least `documents` documents.
