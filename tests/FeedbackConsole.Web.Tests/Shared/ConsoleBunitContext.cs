@@ -1,8 +1,11 @@
 using System.Security.Claims;
 using Bunit;
+using FeedbackConsole.Core;
 using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Tests.Shared;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
@@ -27,6 +30,19 @@ public sealed class ConsoleBunitContext : BunitContext
         // bunit registers a placeholder authorization service; use the real one so the real policies decide.
         Services.AddTransient<IAuthorizationService, DefaultAuthorizationService>();
         Services.AddCascadingAuthenticationState();
+    }
+
+    /// <summary>
+    /// Registers Core's real services over a new throwaway SQLite database, which the caller disposes. Not yet
+    /// migrated: register overrides and sign in first, then call <c>Services.InitializeFeedbackConsoleAsync</c>.
+    /// </summary>
+    public async Task<TestDatabase> AddCoreOnNewSqliteAsync()
+    {
+        var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(database.Settings).Build();
+        Services.AddLogging();
+        Services.AddFeedbackConsoleCore(configuration, Path.GetTempPath());
+        return database;
     }
 
     /// <summary>Makes the components see a signed-in person with these roles (none: a person without a role).</summary>

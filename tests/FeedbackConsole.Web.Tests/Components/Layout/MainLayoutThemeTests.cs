@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Bunit;
-using FeedbackConsole.Core;
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
 using FeedbackConsole.Core.Features.Accounts;
@@ -9,7 +8,6 @@ using FeedbackConsole.Web.Components.Layout;
 using FeedbackConsole.Web.Tests.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FeedbackConsole.Web.Tests.Components.Layout;
@@ -30,10 +28,7 @@ public sealed class MainLayoutThemeTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(_database.Settings).Build();
-        _context.Services.AddLogging();
-        _context.Services.AddFeedbackConsoleCore(configuration, Path.GetTempPath());
+        _database = await _context.AddCoreOnNewSqliteAsync();
         // The layout's preferences read through a factory that holds the read until the test releases it.
         _context.Services.AddSingleton(sp => new UserPreferences(
             new HeldFactory(sp.GetRequiredService<IDbContextFactory<FeedbackDbContext>>(), _readMayStart.Task)));

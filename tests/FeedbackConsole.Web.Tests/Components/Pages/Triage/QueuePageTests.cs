@@ -1,5 +1,4 @@
 using Bunit;
-using FeedbackConsole.Core;
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
 using FeedbackConsole.Core.Features.Triage.Queue;
@@ -8,7 +7,6 @@ using FeedbackConsole.Web.Components.Pages.Triage;
 using FeedbackConsole.Web.Tests.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
@@ -25,10 +23,7 @@ public sealed class QueuePageTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(_database.Settings).Build();
-        _context.Services.AddLogging();
-        _context.Services.AddFeedbackConsoleCore(configuration, Path.GetTempPath());
+        _database = await _context.AddCoreOnNewSqliteAsync();
         _context.SignInAs("Ada Reviewer", Roles.Reviewer);
         await _context.Services.InitializeFeedbackConsoleAsync(Ct);
         _context.Render<MudPopoverProvider>();
