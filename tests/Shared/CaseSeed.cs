@@ -97,6 +97,7 @@ public sealed class CaseSeed(IServiceProvider services)
             signal.ApplicationId = applicationId;
             signal.InteractionId = interaction.Id;
             signal.InteractionExternalId = interaction.ExternalId;
+            signal.EndUserUnmatched = signal.EndUserId is not null && signal.EndUserId != interaction.EndUserId; // as ingestion sets it
             signal.OccurredAt = when.AddSeconds(30 + list.IndexOf(signal));
             signal.ReceivedAt = signal.OccurredAt;
             signal.EnrichedAt = signal.OccurredAt;

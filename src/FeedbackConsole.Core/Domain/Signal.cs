@@ -18,6 +18,14 @@ public class Signal
 
     public string? EndUserId { get; set; }
 
+    /// <summary>
+    /// True when the signal names an end user its interaction does not: the interaction is not stored yet, or it
+    /// belongs to another end user or to none. The end user's page finds these signals by an index of their own and
+    /// all others through the end user's interactions, so that the many signals whose end user is their
+    /// interaction's cost no per-user index entry (random keys made that index the dearest part of an insert).
+    /// </summary>
+    public bool EndUserUnmatched { get; set; }
+
     public SignalKind Kind { get; set; }
 
     /// <summary>thumb: true for up, false for down.</summary>

@@ -91,6 +91,59 @@ public sealed class NotificationEndpointsTests
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task EndUserPage_ShowsTheirFeedbackOnAnyInteraction_EvenBeforeItArrives_AndNoOneElses(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new ConsoleAppFactory(database);
+        var application = await app.CreateApplicationAsync("Acme");
+        using var api = app.ApiClient(application.Key);
+        static Dictionary<string, object?> Comment(string id, string turn, string? endUser, string text) =>
+            IngestionPayloads.Signal(id, turn, "comment").With("text", text).With("endUserId", endUser);
+
+        // Ann's and Bob's answers, and one with no end user; turn-later is sent only after the signals on it.
+        Assert.All(await IngestionPayloads.ResultsAsync(await api.PostJsonTextAsync(IngestionPayloads.Interactions, IngestionPayloads.InteractionBatch(
+            IngestionPayloads.Interaction("turn-ann").With("endUserId", "ann"),
+            IngestionPayloads.Interaction("turn-bob").With("endUserId", "bob"),
+            IngestionPayloads.Interaction("turn-anon").Without("endUserId")))), r => Assert.Equal("accepted", r.Status));
+        Assert.All(await IngestionPayloads.ResultsAsync(await api.PostJsonTextAsync(IngestionPayloads.Signals, IngestionPayloads.SignalBatch(
+            Comment("s1", "turn-ann", "ann", "Ann on her own answer"),
+            Comment("s2", "turn-ann", null, "Nobody named on the answer of Ann"),
+            Comment("s3", "turn-ann", "bob", "Bob on the answer of Ann"),
+            Comment("s4", "turn-bob", "ann", "Ann on the answer of Bob"),
+            Comment("s5", "turn-anon", "ann", "Ann on an answer of no one"),
+            Comment("s6", "turn-later", "ann", "Ann before her answer was stored"),
+            Comment("s7", "turn-later", "bob", "Bob before the answer of Ann was stored")))), r => Assert.Equal("accepted", r.Status));
+
+        var links = app.Services.GetRequiredService<EndUserLinks>();
+        using var client = BrowserlessSignIn.AnonymousClient(app);
+        async Task<string> PageAsync(string endUser)
+        {
+            using var page = await client.GetAsync(new Uri($"/my-feedback/{links.PageToken(application.Id, endUser)}", UriKind.Relative), Ct);
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            return await page.Content.ReadAsStringAsync(Ct);
+        }
+
+        string[] ann = ["Ann on her own answer", "Nobody named on the answer of Ann", "Ann on the answer of Bob", "Ann on an answer of no one", "Ann before her answer was stored"];
+        string[] bob = ["Bob on the answer of Ann", "Bob before the answer of Ann was stored"];
+        void AssertShows(string html, string[] shown, string[] hidden)
+        {
+            Assert.All(shown, text => Assert.Contains(text, html, StringComparison.Ordinal));
+            Assert.All(hidden, text => Assert.DoesNotContain(text, html, StringComparison.Ordinal));
+        }
+
+        AssertShows(await PageAsync("ann"), ann, bob);
+        AssertShows(await PageAsync("bob"), bob, ann);
+
+        // Ann's late answer arrives: her signal is now found through it, Bob's still by his name.
+        Assert.Equal("accepted", Assert.Single(await IngestionPayloads.ResultsAsync(await api.PostJsonTextAsync(IngestionPayloads.Interactions,
+            IngestionPayloads.InteractionBatch(IngestionPayloads.Interaction("turn-later").With("endUserId", "ann"))))).Status);
+        var unmatched = await app.QueryDbAsync(db => db.Signals.Where(s => s.EndUserUnmatched).OrderBy(s => s.ExternalId).Select(s => s.ExternalId).ToListAsync(Ct));
+        Assert.Equal(["s3", "s4", "s5", "s7"], unmatched);
+        AssertShows(await PageAsync("ann"), ann, bob);
+        AssertShows(await PageAsync("bob"), bob, ann);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task EndUserPage_SignedLink_ShowsOnlyTheirFeedback_AndUnsubscribeNeedsAClick(string provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);

@@ -70,8 +70,9 @@ internal sealed class SignalConfiguration : IEntityTypeConfiguration<Signal>
         builder.HasIndex(s => new { s.ApplicationId, s.OccurredAt, s.Kind });
         // The enrichment worker's queue: signals not yet processed, oldest first.
         builder.HasIndex(s => new { s.EnrichedAt, s.Id });
-        // The end-user page: one end user's feedback.
-        builder.HasIndex(s => new { s.ApplicationId, s.EndUserId, s.OccurredAt });
+        // The end-user page: one end user's feedback that its interactions do not lead to (Signal.EndUserUnmatched);
+        // the rest is found through the interactions' own (ApplicationId, EndUserId, OccurredAt) index.
+        builder.HasIndex(s => new { s.ApplicationId, s.EndUserId, s.OccurredAt }).HasFilter("\"EndUserUnmatched\"");
         builder.HasOne<Application>().WithMany().HasForeignKey(s => s.ApplicationId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Interaction>().WithMany().HasForeignKey(s => s.InteractionId).OnDelete(DeleteBehavior.SetNull);
     }

@@ -361,17 +361,23 @@ public sealed class IngestInteractions(
 
         if (fresh.Count > 0)
         {
-            // Signals that arrived before their interaction wait with its external id; link them now.
+            // Signals that arrived before their interaction wait with its external id; link them now. Those whose
+            // end user is the interaction's are found through it from now on (Signal.EndUserUnmatched).
             var freshIds = fresh.Select(x => x.ExternalId).ToList();
             await db.Signals
                 .Where(s => s.ApplicationId == applicationId && s.InteractionId == null && EF.Parameter(freshIds).Contains(s.InteractionExternalId))
                 .ExecuteUpdateAsync(
-                    setter => setter.SetProperty(
-                        s => s.InteractionId,
-                        s => db.Interactions
-                            .Where(x => x.ApplicationId == s.ApplicationId && x.ExternalId == s.InteractionExternalId)
-                            .Select(x => (long?)x.Id)
-                            .FirstOrDefault()),
+                    setter => setter
+                        .SetProperty(
+                            s => s.InteractionId,
+                            s => db.Interactions
+                                .Where(x => x.ApplicationId == s.ApplicationId && x.ExternalId == s.InteractionExternalId)
+                                .Select(x => (long?)x.Id)
+                                .FirstOrDefault())
+                        .SetProperty(
+                            s => s.EndUserUnmatched,
+                            s => s.EndUserId != null && !db.Interactions.Any(
+                                x => x.ApplicationId == s.ApplicationId && x.ExternalId == s.InteractionExternalId && x.EndUserId == s.EndUserId)),
                     cancellationToken);
         }
 

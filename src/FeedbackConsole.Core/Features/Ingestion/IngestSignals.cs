@@ -212,13 +212,15 @@ internal sealed record SignalDraft(
             draftFlag, draftText, when.Value, meta, hash);
     }
 
-    public Signal ToEntity(Guid applicationId, bool redact, DateTimeOffset receivedAt, long? interactionId) => new()
+    /// <summary>The row to store; <paramref name="interaction"/> is the stored interaction (its id and end user), if any.</summary>
+    public Signal ToEntity(Guid applicationId, bool redact, DateTimeOffset receivedAt, (long Id, string? EndUserId)? interaction) => new()
     {
         ApplicationId = applicationId,
         ExternalId = Id,
         InteractionExternalId = InteractionId,
-        InteractionId = interactionId,
+        InteractionId = interaction?.Id,
         EndUserId = EndUserId,
+        EndUserUnmatched = EndUserId is not null && (interaction is not { } stored || !string.Equals(stored.EndUserId, EndUserId, StringComparison.Ordinal)),
         Kind = Kind,
         ThumbUp = ThumbUp,
         Rating = Rating,
@@ -479,11 +481,11 @@ public sealed partial class IngestSignals(
                 var interactionIds = fresh.Select(f => f.Draft.InteractionId).Distinct().ToList();
                 var interactions = await db.Interactions.AsNoTracking()
                     .Where(x => x.ApplicationId == applicationId && EF.Parameter(interactionIds).Contains(x.ExternalId))
-                    .Select(x => new { x.ExternalId, x.Id })
-                    .ToDictionaryAsync(x => x.ExternalId, x => x.Id, StringComparer.Ordinal, cancellationToken);
+                    .Select(x => new { x.ExternalId, x.Id, x.EndUserId })
+                    .ToDictionaryAsync(x => x.ExternalId, x => (x.Id, x.EndUserId), StringComparer.Ordinal, cancellationToken);
                 rows.AddRange(fresh.Select(f => f.Draft.ToEntity(
                     applicationId, application.RedactPii, f.ReceivedAt,
-                    interactions.TryGetValue(f.Draft.InteractionId, out var id) ? id : null)));
+                    interactions.TryGetValue(f.Draft.InteractionId, out var stored) ? stored : null)));
             }
         }
 

@@ -38,16 +38,24 @@ public sealed class EndUserFeed(IDbContextFactory<FeedbackDbContext> contexts, T
             return null;
         }
 
-        var feedback = await db.Signals.AsNoTracking()
-            .Where(s => s.ApplicationId == user.ApplicationId && s.EndUserId == user.EndUserId && !s.IsDerived)
-            .OrderByDescending(s => s.OccurredAt).Take(MaxFeedbackOnPage)
-            .Select(s => new
-            {
-                s.Kind, s.Text, s.ThumbUp, s.Rating, s.OccurredAt,
-                Input = db.Interactions.Where(i => i.Id == s.InteractionId).Select(i => i.Input).FirstOrDefault(),
-                Case = db.Cases.Where(c => c.InteractionId == s.InteractionId).Select(c => new { c.Status, c.DismissReason, c.ResolvedAt }).FirstOrDefault(),
-            })
-            .ToListAsync(cancellationToken);
+        var rows = await FeedbackOfAsync(db, user, cancellationToken);
+        var interactionIds = rows.Where(f => f.InteractionId is not null).Select(f => f.InteractionId!.Value).Distinct().ToList();
+        var inputs = await db.Interactions.AsNoTracking()
+            .Where(i => interactionIds.Contains(i.Id))
+            .Select(i => new { i.Id, i.Input })
+            .ToDictionaryAsync(i => i.Id, i => i.Input, cancellationToken);
+        var cases = (await db.Cases.AsNoTracking()
+                .Where(c => interactionIds.Contains(c.InteractionId))
+                .Select(c => new { c.InteractionId, c.Id, c.Status, c.DismissReason, c.ResolvedAt })
+                .ToListAsync(cancellationToken))
+            .GroupBy(c => c.InteractionId)
+            .ToDictionary(g => g.Key, g => g.OrderBy(c => c.Id).First());
+        var feedback = rows.Select(f => new
+        {
+            f.Kind, f.Text, f.ThumbUp, f.Rating, f.OccurredAt,
+            Input = f.InteractionId is { } id ? inputs.GetValueOrDefault(id) : null,
+            Case = f.InteractionId is { } caseOf && cases.TryGetValue(caseOf, out var found) ? found : null,
+        });
         var notifications = await db.Notifications.AsNoTracking()
             .Where(n => n.ApplicationId == user.ApplicationId && n.EndUserId == user.EndUserId && n.InApp)
             .OrderByDescending(n => n.Id).Take(MaxPage).ToListAsync(cancellationToken);
@@ -78,6 +86,33 @@ public sealed class EndUserFeed(IDbContextFactory<FeedbackDbContext> contexts, T
         return new EndUserPageView(application, user.EndUserId, pieces, [.. notifications.Select(ItemOf)],
             preference?.EmailOptOut ?? false, preference?.InAppOptOut ?? false);
     }
+
+    /// <summary>
+    /// The end user's latest feedback (not derived signals), newest first: the signals on their interactions that
+    /// name them or no one, and the signals that name them on interactions that are not theirs or not stored yet
+    /// (<see cref="Signal.EndUserUnmatched"/>), each through its own index.
+    /// </summary>
+    private static async Task<List<FeedbackRow>> FeedbackOfAsync(FeedbackDbContext db, EndUserRef user, CancellationToken cancellationToken)
+    {
+        var (applicationId, endUserId) = (user.ApplicationId, user.EndUserId);
+        var onTheirInteractions = await (
+                from i in db.Interactions
+                where i.ApplicationId == applicationId && i.EndUserId == endUserId
+                join s in db.Signals on (long?)i.Id equals s.InteractionId
+                where !s.EndUserUnmatched && !s.IsDerived
+                orderby s.OccurredAt descending, s.Id descending
+                select new FeedbackRow(s.Id, s.Kind, s.Text, s.ThumbUp, s.Rating, s.OccurredAt, s.InteractionId))
+            .AsNoTracking().Take(MaxFeedbackOnPage)
+            .ToListAsync(cancellationToken);
+        var elsewhere = await db.Signals.AsNoTracking()
+            .Where(s => s.ApplicationId == applicationId && s.EndUserUnmatched && s.EndUserId == endUserId && !s.IsDerived)
+            .OrderByDescending(s => s.OccurredAt).ThenByDescending(s => s.Id).Take(MaxFeedbackOnPage)
+            .Select(s => new FeedbackRow(s.Id, s.Kind, s.Text, s.ThumbUp, s.Rating, s.OccurredAt, s.InteractionId))
+            .ToListAsync(cancellationToken);
+        return [.. onTheirInteractions.Concat(elsewhere).OrderByDescending(f => f.OccurredAt).ThenByDescending(f => f.Id).Take(MaxFeedbackOnPage)];
+    }
+
+    private sealed record FeedbackRow(long Id, SignalKind Kind, string? Text, bool? ThumbUp, int? Rating, DateTimeOffset OccurredAt, long? InteractionId);
 
     /// <summary>Sets one opt-out (from the unsubscribe link or the page's switches).</summary>
     public async Task SetOptOutAsync(EndUserRef user, UnsubscribeChannel channel, bool optedOut, CancellationToken cancellationToken)

@@ -1941,6 +1941,9 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<bool>("EndUserUnmatched")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTimeOffset?>("EnrichedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -2002,7 +2005,8 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
 
                     b.HasIndex("EnrichedAt", "Id");
 
-                    b.HasIndex("ApplicationId", "EndUserId", "OccurredAt");
+                    b.HasIndex("ApplicationId", "EndUserId", "OccurredAt")
+                        .HasFilter("\"EndUserUnmatched\"");
 
                     b.HasIndex("ApplicationId", "OccurredAt", "Kind");
 

@@ -1909,6 +1909,9 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("EndUserUnmatched")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("EnrichedAt")
                         .HasColumnType("INTEGER");
 
@@ -1970,7 +1973,8 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("EnrichedAt", "Id");
 
-                    b.HasIndex("ApplicationId", "EndUserId", "OccurredAt");
+                    b.HasIndex("ApplicationId", "EndUserId", "OccurredAt")
+                        .HasFilter("\"EndUserUnmatched\"");
 
                     b.HasIndex("ApplicationId", "OccurredAt", "Kind");
 
