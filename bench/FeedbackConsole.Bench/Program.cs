@@ -9,6 +9,7 @@ var batches = new Option<int>("--batches") { Description = "Batches of 500 signa
 var batchConcurrency = new Option<int>("--batch-concurrency") { Description = "Batch requests in flight at once", DefaultValueFactory = _ => 4 };
 var connections = new Option<int>("--connections") { Description = "Connections for the single-signal POST run", DefaultValueFactory = _ => 32 };
 var singleSeconds = new Option<int>("--single-seconds") { Description = "Measured seconds of the single-signal POST run (after 5 s of warm-up)", DefaultValueFactory = _ => 10 };
+var singleRepetitions = new Option<int>("--single-repetitions") { Description = "Timed repetitions of the single-signal POST run (each with its own warm-up); the table gives their medians", DefaultValueFactory = _ => 3 };
 var drainSeconds = new Option<int>("--drain-timeout") { Description = "Longest wait, in seconds, for the app's enrichment worker to catch up between repetitions", DefaultValueFactory = _ => 30 };
 var singleOnly = new Option<bool>("--single-only") { Description = "Only the single-signal POST run (for profiling it)" };
 var generator = new Option<string>("--load-generator")
@@ -21,7 +22,7 @@ var keep = new Option<bool>("--keep") { Description = "Keep the work folder (dat
 
 var root = new RootCommand("FeedbackConsole ingestion benchmark: HTTP batches into SQLite and PostgreSQL, single-signal POSTs, and the raw SQLite insert ceiling, on this machine.")
 {
-    web, postgres, noPostgres, repetitions, batches, batchConcurrency, connections, singleSeconds, drainSeconds, singleOnly, generator, keep,
+    web, postgres, noPostgres, repetitions, batches, batchConcurrency, connections, singleSeconds, singleRepetitions, drainSeconds, singleOnly, generator, keep,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -44,7 +45,8 @@ root.SetAction(async (parse, cancellationToken) =>
         TimeSpan.FromSeconds(parse.GetValue(drainSeconds)),
         parse.GetValue(singleOnly),
         parse.GetValue(keep),
-        parse.GetValue(generator)!);
+        parse.GetValue(generator)!,
+        Math.Max(1, parse.GetValue(singleRepetitions)));
     return await BenchRunner.RunAsync(settings);
 });
 
