@@ -18,15 +18,16 @@ internal static class WrkLoad
             .FirstOrDefault(File.Exists);
 
     public static async Task<SingleRun> RunSinglesAsync(
-        string wrk, Uri address, string apiKey, Workload workload, int connections, TimeSpan warmUp, TimeSpan duration, int repetition = 1)
+        string wrk, Uri address, string apiKey, Workload workload, int connections, TimeSpan warmUp, TimeSpan duration, string run)
     {
         var script = Path.Combine(Path.GetTempPath(), $"fc-bench-{Environment.ProcessId}.lua");
         await File.WriteAllTextAsync(script, Script(apiKey, workload));
         try
         {
-            // Ids new in every run: a repetition that re-sent the last one's ids would be answered "duplicate".
-            await RunAsync(wrk, script, address, connections, warmUp, $"warm{repetition}-");
-            var (output, stats) = await RunAsync(wrk, script, address, connections, duration, $"one{repetition}-");
+            // Ids new in every run (`run` names it): a run that re-sent another's ids would be answered "duplicate",
+            // which the script counts as a failure.
+            await RunAsync(wrk, script, address, connections, warmUp, $"warm{run}-");
+            var (output, stats) = await RunAsync(wrk, script, address, connections, duration, $"one{run}-");
             double Get(string name) => stats.TryGetValue(name, out var v) ? v : throw new InvalidOperationException($"wrk printed no {name}: {output}");
             var requests = (long)Get("requests");
             var failed = (long)Get("failed");
