@@ -81,7 +81,8 @@ internal static class BenchRunner
             }
 
             // (b) again in an app process of its own, on the same database: the runtime's dynamic PGO profiles a method
-            // once, so after the batches the single-POST path runs with code tuned to 500-signal requests.
+            // once, so after the batches the single-POST path may run with code tuned to 500-signal requests; the two
+            // rows show whether that matters.
             await using (var app = await AppUnderTest.StartAsync(settings.WebDll, sqliteDirectory, new Dictionary<string, string>
             {
                 ["Database__Provider"] = "Sqlite",
