@@ -61,11 +61,13 @@ internal static class BenchRunner
         {
             var sqliteDirectory = Directory.CreateDirectory(Path.Combine(work, "sqlite")).FullName;
             var sqliteFile = Path.Combine(sqliteDirectory, "data", "feedbackconsole.db");
-            await using (var app = await AppUnderTest.StartAsync(settings.WebDll, sqliteDirectory, new Dictionary<string, string>
+            Task<AppUnderTest> StartSqliteAppAsync() => AppUnderTest.StartAsync(settings.WebDll, sqliteDirectory, new Dictionary<string, string>
             {
                 ["Database__Provider"] = "Sqlite",
                 ["Database__DataDirectory"] = Path.Combine(sqliteDirectory, "data"),
-            }))
+            });
+
+            await using (var app = await StartSqliteAppAsync())
             {
                 var queue = EnrichmentQueue.Sqlite(sqliteFile);
                 if (settings.SingleOnly)
@@ -83,11 +85,7 @@ internal static class BenchRunner
             // (b) again in an app process of its own, on the same database: the runtime's dynamic PGO profiles a method
             // once, so after the batches the single-POST path may run with code tuned to 500-signal requests; the two
             // rows show whether that matters.
-            await using (var app = await AppUnderTest.StartAsync(settings.WebDll, sqliteDirectory, new Dictionary<string, string>
-            {
-                ["Database__Provider"] = "Sqlite",
-                ["Database__DataDirectory"] = Path.Combine(sqliteDirectory, "data"),
-            }))
+            await using (var app = await StartSqliteAppAsync())
             {
                 (freshSingles, freshSingleCpu) = await SinglePhaseAsync(app, EnrichmentQueue.Sqlite(sqliteFile), workload, settings, "in a fresh app process", "f");
             }

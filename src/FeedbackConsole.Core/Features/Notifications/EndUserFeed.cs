@@ -44,12 +44,11 @@ public sealed class EndUserFeed(IDbContextFactory<FeedbackDbContext> contexts, T
             .Where(i => interactionIds.Contains(i.Id))
             .Select(i => new { i.Id, i.Input })
             .ToDictionaryAsync(i => i.Id, i => i.Input, cancellationToken);
-        var cases = (await db.Cases.AsNoTracking()
-                .Where(c => interactionIds.Contains(c.InteractionId))
-                .Select(c => new { c.InteractionId, c.Id, c.Status, c.DismissReason, c.ResolvedAt })
-                .ToListAsync(cancellationToken))
-            .GroupBy(c => c.InteractionId)
-            .ToDictionary(g => g.Key, g => g.OrderBy(c => c.Id).First());
+        // One case per interaction (unique index).
+        var cases = await db.Cases.AsNoTracking()
+            .Where(c => interactionIds.Contains(c.InteractionId))
+            .Select(c => new { c.InteractionId, c.Status, c.DismissReason, c.ResolvedAt })
+            .ToDictionaryAsync(c => c.InteractionId, cancellationToken);
         var feedback = rows.Select(f => new
         {
             f.Kind, f.Text, f.ThumbUp, f.Rating, f.OccurredAt,
