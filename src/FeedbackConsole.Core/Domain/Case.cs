@@ -137,6 +137,13 @@ public class CaseCluster
     /// recounts once per pass rather than once per case, and this survives a crash in between.
     /// </summary>
     public bool RecountNeeded { get; set; }
+
+    /// <summary>
+    /// Raised by every mark (<see cref="RecountNeeded"/>). A recount counts without holding the database's writer,
+    /// then clears the mark only if this is still what it was when the count began: a case that joined meanwhile
+    /// leaves the cluster marked for the next pass.
+    /// </summary>
+    public long RecountGeneration { get; set; }
 }
 
 /// <summary>One locality-sensitive band of a clustered case's MinHash signature: cases sharing a band are candidates.</summary>

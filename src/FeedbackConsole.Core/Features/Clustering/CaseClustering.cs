@@ -39,7 +39,7 @@ public static class CaseClustering
     /// Clusters <paramref name="kase"/> (already saved, so it has an id) by <paramref name="texts"/>. Saves its changes
     /// in <paramref name="db"/>'s open transaction and returns the clusters whose figures may have moved (the one it is
     /// in, and the one it left): the caller marks them (<see cref="MarkForRecountAsync"/>) in the same transaction and
-    /// recounts them (<see cref="RecountAsync"/>) later — once for many cases, since a recount reads all of a
+    /// recounts them (<see cref="CountAsync"/>, <see cref="ApplyRecountAsync"/>) later — once for many cases, since a recount reads all of a
     /// cluster's signals.
     /// </summary>
     public static async Task<IReadOnlyList<long>> ClusterAsync(FeedbackDbContext db, Case kase, IReadOnlyList<string> texts, DateTimeOffset now, CancellationToken cancellationToken)
@@ -118,13 +118,16 @@ public static class CaseClustering
         }
     }
 
-    /// <summary>Marks clusters whose figures may have moved (<see cref="CaseCluster.RecountNeeded"/>), in the open transaction.</summary>
+    /// <summary>
+    /// Marks clusters whose figures may have moved (<see cref="CaseCluster.RecountNeeded"/>, and a new
+    /// <see cref="CaseCluster.RecountGeneration"/>), in the open transaction.
+    /// </summary>
     public static async Task MarkForRecountAsync(FeedbackDbContext db, IReadOnlyCollection<long> clusterIds, CancellationToken cancellationToken)
     {
         if (clusterIds.Count > 0)
         {
-            await db.CaseClusters.Where(c => clusterIds.Contains(c.Id) && !c.RecountNeeded)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.RecountNeeded, true), cancellationToken);
+            await db.CaseClusters.Where(c => clusterIds.Contains(c.Id))
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.RecountNeeded, true).SetProperty(c => c.RecountGeneration, c => c.RecountGeneration + 1), cancellationToken);
         }
     }
 
@@ -186,30 +189,32 @@ public static class CaseClustering
     }
 
     /// <summary>
-    /// Recounts a cluster's cases, reach and last case from its cases and clears <see cref="CaseCluster.RecountNeeded"/>;
-    /// deletes the cluster when it has no case left. Run it in a transaction that holds <see cref="LockApplicationAsync"/>.
+    /// Counts a cluster's cases, reach and last case, outside any transaction: the reads are proportional to the
+    /// cluster (a large one's reach reads tens of thousands of signals), so they must not hold SQLite's one writer,
+    /// which every ingest request waits for. Null when the cluster is gone. Store the result with
+    /// <see cref="ApplyRecountAsync"/>.
     /// </summary>
-    public static async Task RecountAsync(FeedbackDbContext db, long clusterId, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<ClusterCount?> CountAsync(FeedbackDbContext db, long clusterId, CancellationToken cancellationToken)
     {
-        var cluster = await db.CaseClusters.FirstOrDefaultAsync(c => c.Id == clusterId, cancellationToken);
-        if (cluster is null)
+        // The generation first: a change committed after this read raises it, and the recount then leaves the mark.
+        var generation = await db.CaseClusters.AsNoTracking()
+            .Where(c => c.Id == clusterId)
+            .Select(c => (long?)c.RecountGeneration)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (generation is null)
         {
-            return;
+            return null;
         }
-
-        cluster.RecountNeeded = false;
 
         var count = await db.Cases.CountAsync(c => c.ClusterId == clusterId, cancellationToken);
         if (count == 0)
         {
-            db.CaseClusters.Remove(cluster);
-            await db.SaveChangesAsync(cancellationToken);
-            return;
+            return new ClusterCount(clusterId, generation.Value, 0, 0, default);
         }
 
         // From the cluster's cases to their signals (indexes on ClusterId and InteractionId): proportional to the
         // cluster. Asked the other way round (signals that have a case in the cluster) it read every signal of
-        // the database on each recount, inside enrichment's write transaction.
+        // the database on each recount.
         var turns = db.Cases.Where(c => c.ClusterId == clusterId).Select(c => (long?)c.InteractionId);
         var reach = await db.Signals
             .Where(s => s.EndUserId != null && turns.Contains(s.InteractionId))
@@ -219,17 +224,52 @@ public static class CaseClustering
         var last = await db.Cases.Where(c => c.ClusterId == clusterId)
             .OrderByDescending(c => c.FirstSignalAt)
             .Select(c => c.FirstSignalAt)
-            .FirstAsync(cancellationToken);
+            .FirstOrDefaultAsync(cancellationToken);
+        return new ClusterCount(clusterId, generation.Value, count, reach, last);
+    }
 
-        if (cluster.CaseCount != count || cluster.Reach != reach || cluster.LastCaseAt != last)
+    /// <summary>
+    /// Stores a count taken by <see cref="CountAsync"/>: the figures, and the mark cleared only if no change marked
+    /// the cluster since the count began (its generation is unchanged); deletes the cluster when it had no case and
+    /// still has none. Run it in a short transaction that holds <see cref="LockApplicationAsync"/>. Returns whether
+    /// the mark was cleared (or the cluster deleted).
+    /// </summary>
+    public static async Task<bool> ApplyRecountAsync(FeedbackDbContext db, ClusterCount count, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var cluster = await db.CaseClusters.FirstOrDefaultAsync(c => c.Id == count.ClusterId, cancellationToken);
+        if (cluster is null)
         {
-            cluster.CaseCount = count;
-            cluster.Reach = reach;
-            cluster.LastCaseAt = last;
+            return true;
+        }
+
+        var current = cluster.RecountGeneration == count.Generation;
+        if (count.Cases == 0)
+        {
+            if (!current || await db.Cases.AnyAsync(c => c.ClusterId == count.ClusterId, cancellationToken))
+            {
+                return false; // a case joined since: the next pass counts it
+            }
+
+            db.CaseClusters.Remove(cluster);
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+
+        if (cluster.CaseCount != count.Cases || cluster.Reach != count.Reach || cluster.LastCaseAt != count.LastCaseAt)
+        {
+            cluster.CaseCount = count.Cases;
+            cluster.Reach = count.Reach;
+            cluster.LastCaseAt = count.LastCaseAt;
             cluster.UpdatedAt = now;
         }
 
+        if (current)
+        {
+            cluster.RecountNeeded = false;
+        }
+
         await db.SaveChangesAsync(cancellationToken);
+        return current;
     }
 
     /// <summary>A readable label: the founding case's question, and its first complaint, shortened.</summary>
@@ -255,3 +295,6 @@ public static class CaseClustering
         return BitConverter.ToInt32(bytes) ^ BitConverter.ToInt32(bytes[4..]) ^ BitConverter.ToInt32(bytes[8..]) ^ BitConverter.ToInt32(bytes[12..]);
     }
 }
+
+/// <summary>A cluster's figures as <see cref="CaseClustering.CountAsync"/> counted them, at mark generation <see cref="Generation"/>.</summary>
+public sealed record ClusterCount(long ClusterId, long Generation, int Cases, int Reach, DateTimeOffset LastCaseAt);

@@ -145,8 +145,9 @@ public sealed class EnrichmentPipeline(
     /// <summary>
     /// Recounts the figures of the clusters a pass touched, and of any cluster still marked
     /// <see cref="CaseCluster.RecountNeeded"/> (a pass that stopped before its recounts, here or on another
-    /// instance): each in a short transaction of its own, so that ingestion waits for the writer one cluster at a time,
-    /// after <paramref name="pace"/> (a large cluster's recount reads all its signals).
+    /// instance): each counted outside any transaction (a large cluster's count reads all its signals), then stored
+    /// in a short transaction of its own, after <paramref name="pace"/>. A cluster marked again while it was counted
+    /// stays marked, for the next pass.
     /// </summary>
     private async Task RecountClustersAsync(HashSet<long> touched, Func<CancellationToken, ValueTask<bool>>? pace, CancellationToken cancellationToken)
     {
@@ -164,11 +165,17 @@ public sealed class EnrichmentPipeline(
                 await pace(cancellationToken);
             }
 
+            // Counted first, with no transaction open: only the few rows of the result are written with the writer held.
             db.ChangeTracker.Clear();
+            if (await CaseClustering.CountAsync(db, clusterId, cancellationToken) is not { } count)
+            {
+                continue;
+            }
+
             using var writerTurn = await IngestionTransaction.EnterSqliteWriterAsync(db, cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await CaseClustering.LockApplicationAsync(db, applicationId, cancellationToken);
-            await CaseClustering.RecountAsync(db, clusterId, time.GetUtcNow(), cancellationToken);
+            await CaseClustering.ApplyRecountAsync(db, count, time.GetUtcNow(), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
     }

@@ -250,4 +250,49 @@ public sealed class CaseClusteringTests
         Assert.Equal(2, cluster.Reach);
         Assert.False(cluster.RecountNeeded);
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Recount_ClusterMarkedAgainWhileItIsCounted_StaysMarked_AndTheNextPassCountsIt(string provider)
+    {
+        await using var host = await CoreHost.StartAsync(provider);
+        var app = await AppAsync(host);
+        await AddComplaintAsync(host, app, "r1", "What is the refund window?", "The refund window is 30 days, not 14.", "user-1");
+        await AddComplaintAsync(host, app, "r2", "what is the refund window", "the refund window is 30 days not 14", "user-2", 1);
+        await DrainAsync(host);
+
+        await using var db = await Db(host);
+        var clusterId = (await db.CaseClusters.AsNoTracking().SingleAsync(Ct)).Id;
+        await CaseClustering.MarkForRecountAsync(db, [clusterId], Ct);
+
+        // The count is taken with no transaction open; meanwhile a third case joins (its pass's commit marks the cluster).
+        var count = Assert.IsType<ClusterCount>(await CaseClustering.CountAsync(db, clusterId, Ct));
+        Assert.Equal((2, 2), (count.Cases, count.Reach));
+        await AddComplaintAsync(host, app, "r3", "What's the refund window?", "The refund window is 30 days, not 14!", "user-3", 2);
+        await using (var other = await Db(host))
+        {
+            await using var marking = await other.Database.BeginTransactionAsync(Ct);
+            await CaseClustering.MarkForRecountAsync(other, [clusterId], Ct);
+            await marking.CommitAsync(Ct);
+        }
+
+        await using (var transaction = await db.Database.BeginTransactionAsync(Ct))
+        {
+            Assert.False(await CaseClustering.ApplyRecountAsync(db, count, DateTimeOffset.UtcNow, Ct));
+            await transaction.CommitAsync(Ct);
+        }
+
+        await using (var check = await Db(host))
+        {
+            var stored = await check.CaseClusters.AsNoTracking().SingleAsync(Ct);
+            Assert.Equal(2, stored.CaseCount); // the figures counted are stored…
+            Assert.True(stored.RecountNeeded); // …but the mark stays, for the change the count may have missed
+        }
+
+        // The next pass enriches r3 and recounts the cluster: three cases, three people, no mark left.
+        await DrainAsync(host);
+        await using var after = await Db(host);
+        var cluster = await after.CaseClusters.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal((3, 3, false), (cluster.CaseCount, cluster.Reach, cluster.RecountNeeded));
+    }
 }

@@ -443,6 +443,9 @@ namespace FeedbackConsole.Core.Data.Migrations.Postgres
                     b.Property<int>("Reach")
                         .HasColumnType("integer");
 
+                    b.Property<long>("RecountGeneration")
+                        .HasColumnType("bigint");
+
                     b.Property<bool>("RecountNeeded")
                         .HasColumnType("boolean");
 

@@ -433,6 +433,9 @@ namespace FeedbackConsole.Core.Data.Migrations.Sqlite
                     b.Property<int>("Reach")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("RecountGeneration")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("RecountNeeded")
                         .HasColumnType("INTEGER");
 
