@@ -17,7 +17,7 @@ public sealed class EnrichmentOptions
     /// advances. Zero: enrich at full speed whatever the load.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
-    public TimeSpan SaturatedPause { get; set; } = TimeSpan.FromMilliseconds(20);
+    public TimeSpan SaturatedPause { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Signals taken per pass.</summary>
     [Range(1, 10_000)]
