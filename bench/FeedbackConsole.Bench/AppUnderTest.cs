@@ -56,7 +56,7 @@ internal sealed class AppUnderTest : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        var log = new StreamWriter(Path.Combine(workDirectory, "app.log")) { AutoFlush = true };
+        var log = new StreamWriter(Path.Combine(workDirectory, "app.log"), append: true) { AutoFlush = true };
         var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => Write(log, e.Data);
         process.ErrorDataReceived += (_, e) => Write(log, e.Data);

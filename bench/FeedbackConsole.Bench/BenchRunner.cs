@@ -16,7 +16,8 @@ internal sealed record BenchSettings(
     bool SingleOnly,
     bool Keep,
     string LoadGenerator = "auto",
-    int SingleRepetitions = 3);
+    int SingleRepetitions = 3,
+    TimeSpan? SingleFirstWarmUp = null);
 
 internal sealed record BatchPhase(IReadOnlyList<BatchRun> Runs, IReadOnlyList<CpuUsage> Cpu)
 {
@@ -170,8 +171,12 @@ internal static class BenchRunner
 
     private static async Task<(IReadOnlyList<SingleRun> Runs, IReadOnlyList<CpuUsage> Cpu)> SinglePhaseAsync(AppUnderTest app, EnrichmentQueue queue, Workload workload, BenchSettings settings, string where, string idTag)
     {
+        // The first repetition of a process warms up longer: a fresh process runs its hot paths as unoptimized (tier-0,
+        // then instrumented) code until the JIT, sharing the two busy cores, has compiled them again, and 5 s were not
+        // enough for that (a fresh process's first repetition ran at a third to a half of the later ones' rate).
         var warmUp = TimeSpan.FromSeconds(5);
-        Console.WriteLine($"(b) single-signal POST into SQLite, {where}: {settings.Connections} connections, {settings.SingleRepetitions} × ({warmUp.TotalSeconds:0} s warm-up, {settings.SingleDuration.TotalSeconds:0} s measured)");
+        var firstWarmUp = settings.SingleFirstWarmUp ?? warmUp;
+        Console.WriteLine($"(b) single-signal POST into SQLite, {where}: {settings.Connections} connections, {settings.SingleRepetitions} × ({warmUp.TotalSeconds:0} s warm-up, the first {firstWarmUp.TotalSeconds:0} s; {settings.SingleDuration.TotalSeconds:0} s measured)");
         var wrk = settings.LoadGenerator switch
         {
             "httpclient" => null,
@@ -186,12 +191,12 @@ internal static class BenchRunner
             SingleRun run;
             if (wrk is not null)
             {
-                run = await WrkLoad.RunSinglesAsync(wrk, app.Address, AppUnderTest.ApiKey, workload, settings.Connections, warmUp, settings.SingleDuration, $"{idTag}{repetition}");
+                run = await WrkLoad.RunSinglesAsync(wrk, app.Address, AppUnderTest.ApiKey, workload, settings.Connections, repetition == 1 ? firstWarmUp : warmUp, settings.SingleDuration, $"{idTag}{repetition}");
             }
             else
             {
                 using var http = HttpLoad.CreateClient(app.Address, settings.Connections);
-                run = await HttpLoad.RunSinglesAsync(http, workload, $"one{idTag}{repetition}-", settings.Connections, warmUp, settings.SingleDuration);
+                run = await HttpLoad.RunSinglesAsync(http, workload, $"one{idTag}{repetition}-", settings.Connections, repetition == 1 ? firstWarmUp : warmUp, settings.SingleDuration);
             }
 
             var usage = meter.Stop();

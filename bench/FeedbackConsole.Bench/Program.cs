@@ -19,10 +19,11 @@ var generator = new Option<string>("--load-generator")
 };
 generator.AcceptOnlyFromAmong("auto", "wrk", "httpclient");
 var keep = new Option<bool>("--keep") { Description = "Keep the work folder (databases, app logs) for a look afterwards" };
+var firstWarmUp = new Option<int>("--single-first-warm-up") { Description = "Seconds of warm-up before the first single-signal POST repetition of each app process (the later ones get 5 s): a fresh process compiles its hot paths to optimized code meanwhile", DefaultValueFactory = _ => 20 };
 
 var root = new RootCommand("FeedbackConsole ingestion benchmark: HTTP batches into SQLite and PostgreSQL, single-signal POSTs, and the raw SQLite insert ceiling, on this machine.")
 {
-    web, postgres, noPostgres, repetitions, batches, batchConcurrency, connections, singleSeconds, singleRepetitions, drainSeconds, singleOnly, generator, keep,
+    web, postgres, noPostgres, repetitions, batches, batchConcurrency, connections, singleSeconds, singleRepetitions, drainSeconds, singleOnly, generator, keep, firstWarmUp,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -46,7 +47,8 @@ root.SetAction(async (parse, cancellationToken) =>
         parse.GetValue(singleOnly),
         parse.GetValue(keep),
         parse.GetValue(generator)!,
-        Math.Max(1, parse.GetValue(singleRepetitions)));
+        Math.Max(1, parse.GetValue(singleRepetitions)),
+        TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(firstWarmUp))));
     return await BenchRunner.RunAsync(settings);
 });
 
