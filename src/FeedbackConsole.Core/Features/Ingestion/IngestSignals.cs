@@ -438,6 +438,56 @@ public sealed partial class IngestSignals(
         }
     }
 
+    // The writer's three lookups, compiled once per provider (a compiled query keeps the SQL of the first context it
+    // ran with): they run for every group, hundreds a second at saturation, inside the single SQLite writer's turn,
+    // where EF Core's per-query translation-cache lookup cost more than the lookups themselves.
+    private static class WriterQueries<TContext>
+        where TContext : FeedbackDbContext
+    {
+        public static readonly Func<TContext, Guid, CancellationToken, Task<ApplicationState?>> ApplicationOf =
+            EF.CompileAsyncQuery((TContext db, Guid id, CancellationToken _) =>
+                db.Applications.AsNoTracking().Where(a => a.Id == id).Select(a => new ApplicationState(a.RedactPii, a.ArchivedAt)).FirstOrDefault());
+
+        public static readonly Func<TContext, Guid, List<string>, IAsyncEnumerable<StoredSignal>> StoredSignals =
+            EF.CompileAsyncQuery((TContext db, Guid applicationId, List<string> ids) =>
+                db.Signals.AsNoTracking()
+                    .Where(s => s.ApplicationId == applicationId && ids.Contains(s.ExternalId))
+                    .Select(s => new StoredSignal(s.ExternalId, s.ContentHash)));
+
+        public static readonly Func<TContext, Guid, List<string>, IAsyncEnumerable<StoredInteraction>> StoredInteractions =
+            EF.CompileAsyncQuery((TContext db, Guid applicationId, List<string> ids) =>
+                db.Interactions.AsNoTracking()
+                    .Where(x => x.ApplicationId == applicationId && ids.Contains(x.ExternalId))
+                    .Select(x => new StoredInteraction(x.ExternalId, x.Id, x.EndUserId)));
+    }
+
+    private static Task<ApplicationState?> ApplicationOf(FeedbackDbContext db, Guid id, CancellationToken cancellationToken) => db switch
+    {
+        SqliteFeedbackDbContext sqlite => WriterQueries<SqliteFeedbackDbContext>.ApplicationOf(sqlite, id, cancellationToken),
+        PostgresFeedbackDbContext postgres => WriterQueries<PostgresFeedbackDbContext>.ApplicationOf(postgres, id, cancellationToken),
+        _ => throw new NotSupportedException(db.GetType().Name),
+    };
+
+    private static IAsyncEnumerable<StoredSignal> StoredSignals(FeedbackDbContext db, Guid applicationId, List<string> ids) => db switch
+    {
+        SqliteFeedbackDbContext sqlite => WriterQueries<SqliteFeedbackDbContext>.StoredSignals(sqlite, applicationId, ids),
+        PostgresFeedbackDbContext postgres => WriterQueries<PostgresFeedbackDbContext>.StoredSignals(postgres, applicationId, ids),
+        _ => throw new NotSupportedException(db.GetType().Name),
+    };
+
+    private static IAsyncEnumerable<StoredInteraction> StoredInteractions(FeedbackDbContext db, Guid applicationId, List<string> ids) => db switch
+    {
+        SqliteFeedbackDbContext sqlite => WriterQueries<SqliteFeedbackDbContext>.StoredInteractions(sqlite, applicationId, ids),
+        PostgresFeedbackDbContext postgres => WriterQueries<PostgresFeedbackDbContext>.StoredInteractions(postgres, applicationId, ids),
+        _ => throw new NotSupportedException(db.GetType().Name),
+    };
+
+    private sealed record ApplicationState(bool RedactPii, DateTimeOffset? ArchivedAt);
+
+    private sealed record StoredSignal(string ExternalId, string ContentHash);
+
+    private sealed record StoredInteraction(string ExternalId, long Id, string? EndUserId);
+
     private static async Task<IngestOutcome[]> StoreAsync(FeedbackDbContext db, List<PendingWrite> group, CancellationToken cancellationToken)
     {
         var outcomes = new IngestOutcome[group.Count];
@@ -445,10 +495,7 @@ public sealed partial class IngestSignals(
         foreach (var byApplication in group.Select((write, index) => (write, index)).GroupBy(w => w.write.ApplicationId))
         {
             var applicationId = byApplication.Key;
-            var application = await db.Applications.AsNoTracking()
-                .Where(a => a.Id == applicationId)
-                .Select(a => new { a.RedactPii, a.ArchivedAt })
-                .FirstOrDefaultAsync(cancellationToken);
+            var application = await ApplicationOf(db, applicationId, cancellationToken);
             if (application is null || application.ArchivedAt is not null)
             {
                 foreach (var (_, index) in byApplication)
@@ -463,10 +510,11 @@ public sealed partial class IngestSignals(
             await IngestionTransaction.LockInteractionIdsAsync(db, applicationId, valid.Select(d => d.InteractionId), cancellationToken);
 
             var ids = valid.Select(d => d.Id).Distinct().ToList();
-            var known = await db.Signals.AsNoTracking()
-                .Where(s => s.ApplicationId == applicationId && EF.Parameter(ids).Contains(s.ExternalId))
-                .Select(s => new { s.ExternalId, s.ContentHash })
-                .ToDictionaryAsync(s => s.ExternalId, s => s.ContentHash, StringComparer.Ordinal, cancellationToken);
+            var known = new Dictionary<string, string>(StringComparer.Ordinal);
+            await foreach (var (externalId, contentHash) in StoredSignals(db, applicationId, ids).WithCancellation(cancellationToken))
+            {
+                known[externalId] = contentHash;
+            }
 
             // In queue order, so that of two requests carrying the same id the first is accepted and the later
             // one is answered as if it had come after the commit.
@@ -479,10 +527,11 @@ public sealed partial class IngestSignals(
             if (fresh.Count > 0)
             {
                 var interactionIds = fresh.Select(f => f.Draft.InteractionId).Distinct().ToList();
-                var interactions = await db.Interactions.AsNoTracking()
-                    .Where(x => x.ApplicationId == applicationId && EF.Parameter(interactionIds).Contains(x.ExternalId))
-                    .Select(x => new { x.ExternalId, x.Id, x.EndUserId })
-                    .ToDictionaryAsync(x => x.ExternalId, x => (x.Id, x.EndUserId), StringComparer.Ordinal, cancellationToken);
+                var interactions = new Dictionary<string, (long Id, string? EndUserId)>(StringComparer.Ordinal);
+                await foreach (var (externalId, id, endUserId) in StoredInteractions(db, applicationId, interactionIds).WithCancellation(cancellationToken))
+                {
+                    interactions[externalId] = (id, endUserId);
+                }
                 rows.AddRange(fresh.Select(f => f.Draft.ToEntity(
                     applicationId, application.RedactPii, f.ReceivedAt,
                     interactions.TryGetValue(f.Draft.InteractionId, out var stored) ? stored : null)));
