@@ -223,9 +223,14 @@ public static class CaseClustering
             .CountAsync(cancellationToken);
         var last = await db.Cases.Where(c => c.ClusterId == clusterId)
             .OrderByDescending(c => c.FirstSignalAt)
-            .Select(c => c.FirstSignalAt)
+            .Select(c => (DateTimeOffset?)c.FirstSignalAt)
             .FirstOrDefaultAsync(cancellationToken);
-        return new ClusterCount(clusterId, generation.Value, count, reach, last);
+
+        // Its cases all left between the reads above (each move marks the cluster again): counted as empty, which
+        // ApplyRecountAsync checks again under the writer before it deletes anything.
+        return last is null
+            ? new ClusterCount(clusterId, generation.Value, 0, 0, default)
+            : new ClusterCount(clusterId, generation.Value, count, reach, last.Value);
     }
 
     /// <summary>
