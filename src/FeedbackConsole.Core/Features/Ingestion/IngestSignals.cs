@@ -404,7 +404,12 @@ public sealed partial class IngestSignals(
         GroupRequests.Record(group.Count);
         try
         {
-            var outcomes = await IngestionTransaction.RunAsync(contexts, (db, ct) => StoreAsync(db, group, ct), logger, CancellationToken.None);
+            var outcomes = await IngestionTransaction.RunAsync(contexts, (db, ct) => db switch
+            {
+                SqliteFeedbackDbContext sqlite => StoreAsync(sqlite, group, ct),
+                PostgresFeedbackDbContext postgres => StoreAsync(postgres, group, ct),
+                _ => throw new NotSupportedException(db.GetType().Name),
+            }, logger, CancellationToken.None);
             GroupDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             // Many requests (or signals) in this group, or requests waiting behind it: ingestion is saturated, and
             // enrichment slows down.
@@ -461,41 +466,22 @@ public sealed partial class IngestSignals(
                     .Select(x => new StoredInteraction(x.ExternalId, x.Id, x.EndUserId)));
     }
 
-    private static Task<ApplicationState?> ApplicationOf(FeedbackDbContext db, Guid id, CancellationToken cancellationToken) => db switch
-    {
-        SqliteFeedbackDbContext sqlite => WriterQueries<SqliteFeedbackDbContext>.ApplicationOf(sqlite, id, cancellationToken),
-        PostgresFeedbackDbContext postgres => WriterQueries<PostgresFeedbackDbContext>.ApplicationOf(postgres, id, cancellationToken),
-        _ => throw new NotSupportedException(db.GetType().Name),
-    };
-
-    private static IAsyncEnumerable<StoredSignal> StoredSignals(FeedbackDbContext db, Guid applicationId, List<string> ids) => db switch
-    {
-        SqliteFeedbackDbContext sqlite => WriterQueries<SqliteFeedbackDbContext>.StoredSignals(sqlite, applicationId, ids),
-        PostgresFeedbackDbContext postgres => WriterQueries<PostgresFeedbackDbContext>.StoredSignals(postgres, applicationId, ids),
-        _ => throw new NotSupportedException(db.GetType().Name),
-    };
-
-    private static IAsyncEnumerable<StoredInteraction> StoredInteractions(FeedbackDbContext db, Guid applicationId, List<string> ids) => db switch
-    {
-        SqliteFeedbackDbContext sqlite => WriterQueries<SqliteFeedbackDbContext>.StoredInteractions(sqlite, applicationId, ids),
-        PostgresFeedbackDbContext postgres => WriterQueries<PostgresFeedbackDbContext>.StoredInteractions(postgres, applicationId, ids),
-        _ => throw new NotSupportedException(db.GetType().Name),
-    };
-
     private sealed record ApplicationState(bool RedactPii, DateTimeOffset? ArchivedAt);
 
     private sealed record StoredSignal(string ExternalId, string ContentHash);
 
     private sealed record StoredInteraction(string ExternalId, long Id, string? EndUserId);
 
-    private static async Task<IngestOutcome[]> StoreAsync(FeedbackDbContext db, List<PendingWrite> group, CancellationToken cancellationToken)
+    // Generic in the provider's context only to reach that provider's compiled lookups (WriterQueries).
+    private static async Task<IngestOutcome[]> StoreAsync<TContext>(TContext db, List<PendingWrite> group, CancellationToken cancellationToken)
+        where TContext : FeedbackDbContext
     {
         var outcomes = new IngestOutcome[group.Count];
         var rows = new List<Signal>();
         foreach (var byApplication in group.Select((write, index) => (write, index)).GroupBy(w => w.write.ApplicationId))
         {
             var applicationId = byApplication.Key;
-            var application = await ApplicationOf(db, applicationId, cancellationToken);
+            var application = await WriterQueries<TContext>.ApplicationOf(db, applicationId, cancellationToken);
             if (application is null || application.ArchivedAt is not null)
             {
                 foreach (var (_, index) in byApplication)
@@ -511,7 +497,7 @@ public sealed partial class IngestSignals(
 
             var ids = valid.Select(d => d.Id).Distinct().ToList();
             var known = new Dictionary<string, string>(StringComparer.Ordinal);
-            await foreach (var (externalId, contentHash) in StoredSignals(db, applicationId, ids).WithCancellation(cancellationToken))
+            await foreach (var (externalId, contentHash) in WriterQueries<TContext>.StoredSignals(db, applicationId, ids).WithCancellation(cancellationToken))
             {
                 known[externalId] = contentHash;
             }
@@ -528,7 +514,7 @@ public sealed partial class IngestSignals(
             {
                 var interactionIds = fresh.Select(f => f.Draft.InteractionId).Distinct().ToList();
                 var interactions = new Dictionary<string, (long Id, string? EndUserId)>(StringComparer.Ordinal);
-                await foreach (var (externalId, id, endUserId) in StoredInteractions(db, applicationId, interactionIds).WithCancellation(cancellationToken))
+                await foreach (var (externalId, id, endUserId) in WriterQueries<TContext>.StoredInteractions(db, applicationId, interactionIds).WithCancellation(cancellationToken))
                 {
                     interactions[externalId] = (id, endUserId);
                 }
