@@ -208,8 +208,10 @@ internal static class BenchRunner
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"    rep {repetition}, load generator {run.Generator}: {run.Requests:N0} requests = {Format.Number(run.RequestsPerSecond)} req/s · p50 {run.P50Ms:0.0} ms, p99 {run.P99Ms:0.0} ms, max {run.MaxMs:0} ms · CPU (incl. warm-up) {usage}"));
             // Each repetition starts with enrichment caught up, as the batch repetitions do.
-            var (waited, _) = await queue.DrainAsync(settings.DrainTimeout);
-            Console.WriteLine($"    enrichment caught up {waited.TotalSeconds:0.0} s later");
+            var (waited, left) = await queue.DrainAsync(settings.DrainTimeout);
+            Console.WriteLine(left > 0
+                ? $"    enrichment not caught up after {waited.TotalSeconds:0.0} s (gave up, {left:N0} left): the next repetition runs with that backlog"
+                : $"    enrichment caught up {waited.TotalSeconds:0.0} s later");
             runs.Add(run);
             usages.Add(usage);
         }

@@ -10,7 +10,7 @@ var batchConcurrency = new Option<int>("--batch-concurrency") { Description = "B
 var connections = new Option<int>("--connections") { Description = "Connections for the single-signal POST run", DefaultValueFactory = _ => 32 };
 var singleSeconds = new Option<int>("--single-seconds") { Description = "Measured seconds of the single-signal POST run (after 5 s of warm-up)", DefaultValueFactory = _ => 10 };
 var singleRepetitions = new Option<int>("--single-repetitions") { Description = "Timed repetitions of the single-signal POST run (each with its own warm-up); the table gives their medians", DefaultValueFactory = _ => 3 };
-var drainSeconds = new Option<int>("--drain-timeout") { Description = "Longest wait, in seconds, for the app's enrichment worker to catch up between repetitions", DefaultValueFactory = _ => 30 };
+var drainSeconds = new Option<int>("--drain-timeout") { Description = "Longest wait, in seconds, for the app's enrichment worker to catch up between repetitions (a fresh process's first single-POST repetition, 30 s of load with its warm-up, leaves ~40 s of enrichment)", DefaultValueFactory = _ => 90 };
 var singleOnly = new Option<bool>("--single-only") { Description = "Only the single-signal POST run (for profiling it)" };
 var generator = new Option<string>("--load-generator")
 {
