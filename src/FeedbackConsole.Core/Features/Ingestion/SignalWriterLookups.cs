@@ -35,48 +35,37 @@ internal static class SignalWriterLookups
     }
 
     /// <summary>The content hash of each of <paramref name="ids"/> stored for the application.</summary>
-    public static async Task<Dictionary<string, string>> StoredSignalsAsync(FeedbackDbContext db, Guid applicationId, IReadOnlyList<string> ids, CancellationToken cancellationToken)
-    {
-        var known = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (ids.Count == 0)
-        {
-            return known;
-        }
-
-        var statements = Of(db);
-        await using var command = Statements.Command(db, statements.In(statements.SignalsSql, ids.Count));
-        statements.AddKey(command, "a", applicationId);
-        statements.AddIds(command, ids);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            known[reader.GetString(0)] = reader.GetString(1);
-        }
-
-        return known;
-    }
+    public static Task<Dictionary<string, string>> StoredSignalsAsync(FeedbackDbContext db, Guid applicationId, IReadOnlyList<string> ids, CancellationToken cancellationToken) =>
+        ByExternalIdAsync(db, static s => s.SignalsSql, applicationId, ids, static reader => reader.GetString(1), cancellationToken);
 
     /// <summary>The stored id and end user of each of <paramref name="ids"/> (interaction ids) stored for the application.</summary>
-    public static async Task<Dictionary<string, (long Id, string? EndUserId)>> StoredInteractionsAsync(
-        FeedbackDbContext db, Guid applicationId, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    public static Task<Dictionary<string, (long Id, string? EndUserId)>> StoredInteractionsAsync(
+        FeedbackDbContext db, Guid applicationId, IReadOnlyList<string> ids, CancellationToken cancellationToken) =>
+        ByExternalIdAsync(db, static s => s.InteractionsSql, applicationId, ids,
+            static reader => (reader.GetInt64(1), reader.IsDBNull(2) ? (string?)null : reader.GetString(2)), cancellationToken);
+
+    // Rows of the application whose first column (an external id) is one of `ids`, by that id.
+    private static async Task<Dictionary<string, T>> ByExternalIdAsync<T>(
+        FeedbackDbContext db, Func<Statements, string> prefix, Guid applicationId, IReadOnlyList<string> ids, Func<DbDataReader, T> read,
+        CancellationToken cancellationToken)
     {
-        var stored = new Dictionary<string, (long Id, string? EndUserId)>(StringComparer.Ordinal);
+        var found = new Dictionary<string, T>(StringComparer.Ordinal);
         if (ids.Count == 0)
         {
-            return stored;
+            return found;
         }
 
         var statements = Of(db);
-        await using var command = Statements.Command(db, statements.In(statements.InteractionsSql, ids.Count));
+        await using var command = Statements.Command(db, statements.In(prefix(statements), ids.Count));
         statements.AddKey(command, "a", applicationId);
         statements.AddIds(command, ids);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            stored[reader.GetString(0)] = (reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+            found[reader.GetString(0)] = read(reader);
         }
 
-        return stored;
+        return found;
     }
 
     private static Statements Of(FeedbackDbContext db) => ByContext.GetOrAdd(db.GetType(), static (_, db) => Statements.Build(db), db);
