@@ -214,8 +214,18 @@ public sealed class DatabaseTests
                 Assert.Equal(1, sqlite.DefaultTimeout);
             }
 
-            await db.Database.BeginTransactionAsync(ct);
-            Assert.Equal(1, await db.Database.SqlQueryRaw<int>("SELECT 1 AS \"Value\"").SingleAsync(ct));
+            if (db.Database.GetDbConnection() is Microsoft.Data.Sqlite.SqliteConnection snapshot)
+            {
+                // As the impact rollup's SQLite snapshot does it: an opened connection and a transaction EF does not own.
+                await db.Database.OpenConnectionAsync(ct);
+                await using var external = await db.Database.UseTransactionAsync(snapshot.BeginTransaction(deferred: true), ct);
+                Assert.Equal(1, await db.Database.SqlQueryRaw<int>("SELECT 1 AS \"Value\"").SingleAsync(ct));
+            }
+            else
+            {
+                await db.Database.BeginTransactionAsync(ct);
+                Assert.Equal(1, await db.Database.SqlQueryRaw<int>("SELECT 1 AS \"Value\"").SingleAsync(ct));
+            }
         }
 
         // The pool hands out its oldest context first: lease until the changed one comes back, checking each lease.
@@ -227,6 +237,7 @@ public sealed class DatabaseTests
             Assert.True(next.ChangeTracker.AutoDetectChangesEnabled);
             Assert.Equal(defaultTimeout, next.Database.GetCommandTimeout());
             Assert.Null(next.Database.CurrentTransaction);
+            Assert.Equal(System.Data.ConnectionState.Closed, next.Database.GetDbConnection().State);
             if (next.Database.GetDbConnection() is Microsoft.Data.Sqlite.SqliteConnection nextSqlite)
             {
                 Assert.Equal(new Microsoft.Data.Sqlite.SqliteConnection().DefaultTimeout, nextSqlite.DefaultTimeout);
