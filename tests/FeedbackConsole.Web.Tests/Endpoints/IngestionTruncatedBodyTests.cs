@@ -52,18 +52,16 @@ public sealed class IngestionTruncatedBodyTests
     /// <summary>Everything the server sent before it closed the connection, whether it closed it cleanly or reset it.</summary>
     private static async Task<string> ReadUntilClosedAsync(NetworkStream stream)
     {
-        var received = new MemoryStream();
-        var buffer = new byte[4096];
+        using var received = new MemoryStream();
         try
         {
-            int read;
-            while ((read = await stream.ReadAsync(buffer, Cancel)) > 0)
-                received.Write(buffer, 0, read);
+            await stream.CopyToAsync(received, Cancel);
         }
         catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset })
         {
             // A reset is the server closing on a client that broke the framing; what arrived before it still counts.
         }
+
         return Encoding.UTF8.GetString(received.ToArray());
     }
 }
