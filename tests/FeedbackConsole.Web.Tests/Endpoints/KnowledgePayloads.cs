@@ -1,8 +1,10 @@
 using System.Net;
 using System.Text.Json;
 using FeedbackConsole.Core.Domain;
+using FeedbackConsole.Core.Features.KnowledgeBases.Runtime;
 using FeedbackConsole.Tests.Shared.Web;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FeedbackConsole.Web.Tests.Endpoints;
 
@@ -108,6 +110,8 @@ internal static class KnowledgePayloads
             await db.SaveChangesAsync();
             result = new SeededKnowledgeRelease(release.Id, number, entryIds);
         });
+        // As a promotion does: the host's start-up warm-up may already have read the knowledge base's previous Live.
+        app.Services.GetRequiredService<ReleaseIndexCache>().Invalidate(knowledgeBaseId);
         return result!;
     }
 

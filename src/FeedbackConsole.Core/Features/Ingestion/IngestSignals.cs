@@ -302,6 +302,9 @@ public sealed partial class IngestSignals(
     private int _gatherTarget = int.MaxValue;
     private TaskCompletionSource? _gathered;
 
+    /// <summary>Requests waiting for the writer to take them into a group (tests).</summary>
+    internal int QueuedRequests => Volatile.Read(ref _queued);
+
     public async Task<IngestOutcome> HandleAsync(Guid applicationId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
     {
         var batch = IngestionBatch<SignalDraft>.Read(body, ArrayName, options.CurrentValue, time.GetUtcNow(), SignalDraft.Read);

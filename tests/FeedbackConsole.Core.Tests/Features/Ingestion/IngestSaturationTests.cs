@@ -4,6 +4,7 @@ using FeedbackConsole.Core.Features.Enrichment;
 using FeedbackConsole.Core.Features.Ingestion;
 using FeedbackConsole.Core.Tests.Shared;
 using FeedbackConsole.Tests.Shared;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -53,18 +54,33 @@ public sealed class IngestSaturationTests
         var trigger = host.Services.GetRequiredService<EnrichmentTrigger>();
         var bodies = Enumerable.Range(0, 20).Select(i => Batch($"par{i}", 500)).ToList();
 
-        // The first request's commit is under way while the other nineteen (9,500 signals) queue behind it.
+        // Another writer (enrichment, say) holds SQLite's write lock, so the first group's commit waits on it while
+        // the other requests queue behind. Holding it until they have queued keeps the test independent of how fast
+        // requests are parsed against how fast the writer commits.
+        await using var blocker = new SqliteConnection(host.Database.ConnectionString);
+        await blocker.OpenAsync(Ct);
+        await using var writeLock = (SqliteTransaction)await blocker.BeginTransactionAsync(Ct); // BEGIN IMMEDIATE
         var all = Task.WhenAll(bodies.Select(body => Task.Run(() => ingest.HandleAsync(app, body, Ct), Ct)));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (ingest.QueuedRequests < EnrichmentTrigger.SaturatedRequests && !all.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5, Ct);
+        }
+
+        var queued = ingest.QueuedRequests;
+        Assert.False(trigger.IngestSaturated, "nothing has been committed yet");
+        await writeLock.RollbackAsync(Ct);
         var seen = false;
         while (!all.IsCompleted)
         {
-            seen |= trigger.IngestSaturated;
+            seen |= trigger.IngestSaturated; // held for 250 ms after a saturated commit, so a 5 ms poll cannot miss it
             await Task.Delay(5, Ct);
         }
 
         seen |= trigger.IngestSaturated;
         var outcomes = await all;
 
+        Assert.True(queued >= EnrichmentTrigger.SaturatedRequests, $"only {queued} requests queued behind the held lock");
         Assert.All(outcomes.SelectMany(o => o.Response!.Results), r => Assert.Equal(ItemStatus.Accepted, r.Status));
         Assert.True(seen, "20 concurrent batches of 500 never counted as saturated");
     }

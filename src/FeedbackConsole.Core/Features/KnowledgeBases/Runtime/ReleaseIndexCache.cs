@@ -95,12 +95,16 @@ public sealed class ReleaseIndexCache(
         return (await Refresh(applicationId, key, slot)).Value;
     }
 
-    /// <summary>Forgets every lookup of this knowledge base on this instance, so the next request reads it again (after a promotion here).</summary>
+    /// <summary>
+    /// Forgets every lookup of this knowledge base on this instance, so the next request reads it again (after a
+    /// promotion here). Lookups whose first read is still under way are forgotten too: that read may have started
+    /// before the promotion committed (the start-up warm-up, say), and would otherwise be served for a whole lifetime.
+    /// </summary>
     public void Invalidate(Guid knowledgeBaseId)
     {
         foreach (var (key, slot) in _knowledgeBases)
         {
-            if (slot.Current?.Value?.Id == knowledgeBaseId)
+            if (slot.Current is null || slot.Current.Value?.Id == knowledgeBaseId)
             {
                 _knowledgeBases.TryRemove(KeyValuePair.Create(key, slot));
             }
