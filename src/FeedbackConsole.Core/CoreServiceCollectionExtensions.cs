@@ -119,14 +119,14 @@ public static class CoreServiceCollectionExtensions
 
         if (options.Provider == DatabaseProvider.Postgres)
         {
-            services.AddDbContextFactory<PostgresFeedbackDbContext>(o => o.UseNpgsql(connectionString));
+            services.AddPooledDbContextFactory<PostgresFeedbackDbContext>(o => o.UseNpgsql(connectionString));
             services.AddForwarding<PostgresFeedbackDbContext>();
         }
         else
         {
             var backgroundCheckpoint = options.SqliteCheckpointIntervalMilliseconds > 0;
             var pragmas = new SqlitePragmaInterceptor(options.SqliteBusyTimeoutMilliseconds, backgroundCheckpoint);
-            services.AddDbContextFactory<SqliteFeedbackDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(pragmas));
+            services.AddPooledDbContextFactory<SqliteFeedbackDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(pragmas));
             services.AddForwarding<SqliteFeedbackDbContext>();
             if (backgroundCheckpoint)
             {

@@ -188,4 +188,62 @@ public sealed class DatabaseTests
             await db.Database.CloseConnectionAsync();
         }
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task PooledContexts_StartEachLeaseWithTheDefaults_WhateverTheLastUserChanged(string provider)
+    {
+        // Contexts are pooled (one context instance serves many leases). The ingestion writer and the key lookup shorten
+        // the SQLite connection's busy wait (the connection object stays with a pooled context), the rollup lengthens the command timeout and the writer turns change
+        // detection off: none of that may reach the next lease, nor may a transaction left open.
+        await using var host = await CoreHost.StartAsync(provider);
+        var contexts = host.Services.GetRequiredService<IDbContextFactory<FeedbackDbContext>>();
+        var ct = TestContext.Current.CancellationToken;
+        FeedbackDbContext first;
+        int? defaultTimeout;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            first = db;
+            defaultTimeout = db.Database.GetCommandTimeout();
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            db.Database.SetCommandTimeout(TimeSpan.FromMinutes(2));
+            // As the ingestion writer and the key lookup do it.
+            using var shortWait = SqliteCommandWait.Shorten(db.Database.GetDbConnection(), seconds: 1);
+            if (db.Database.GetDbConnection() is Microsoft.Data.Sqlite.SqliteConnection sqlite)
+            {
+                Assert.Equal(1, sqlite.DefaultTimeout);
+            }
+
+            if (db.Database.GetDbConnection() is Microsoft.Data.Sqlite.SqliteConnection snapshot)
+            {
+                // As the impact rollup's SQLite snapshot does it: an opened connection and a transaction EF does not own.
+                await db.Database.OpenConnectionAsync(ct);
+                await using var external = await db.Database.UseTransactionAsync(snapshot.BeginTransaction(deferred: true), ct);
+                Assert.Equal(1, await db.Database.SqlQueryRaw<int>("SELECT 1 AS \"Value\"").SingleAsync(ct));
+            }
+            else
+            {
+                await db.Database.BeginTransactionAsync(ct);
+                Assert.Equal(1, await db.Database.SqlQueryRaw<int>("SELECT 1 AS \"Value\"").SingleAsync(ct));
+            }
+        }
+
+        // The pool hands out its oldest context first: lease until the changed one comes back, checking each lease.
+        var sawFirstAgain = false;
+        for (var lease = 0; lease < 2_048 && !sawFirstAgain; lease++)
+        {
+            await using var next = await contexts.CreateDbContextAsync(ct);
+            sawFirstAgain = ReferenceEquals(first, next);
+            Assert.True(next.ChangeTracker.AutoDetectChangesEnabled);
+            Assert.Equal(defaultTimeout, next.Database.GetCommandTimeout());
+            Assert.Null(next.Database.CurrentTransaction);
+            Assert.Equal(System.Data.ConnectionState.Closed, next.Database.GetDbConnection().State);
+            if (next.Database.GetDbConnection() is Microsoft.Data.Sqlite.SqliteConnection nextSqlite)
+            {
+                Assert.Equal(new Microsoft.Data.Sqlite.SqliteConnection().DefaultTimeout, nextSqlite.DefaultTimeout);
+            }
+        }
+
+        Assert.True(sawFirstAgain, "The changed context never came back from the pool, so nothing was checked on it.");
+    }
 }

@@ -20,8 +20,20 @@ public sealed class EfCommandLog : IObserver<DiagnosticListener>, IObserver<KeyV
         _subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
     }
 
-    /// <summary>Starts logging the commands EF sends to the database <paramref name="db"/> uses.</summary>
-    public static EfCommandLog Of(DbContext db) => new(db.Database.GetConnectionString()!);
+    /// <summary>
+    /// Starts logging the commands EF sends to the database <paramref name="db"/> uses. Contexts are pooled, and a
+    /// pooled context remembers for up to EF's logging cache time (one second by default) that no one listened, so
+    /// this waits that long: after it, every context asks again and sees this log.
+    /// </summary>
+    public static async Task<EfCommandLog> OfAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        var log = new EfCommandLog(db.Database.GetConnectionString()!);
+        await Task.Delay(LoggingCacheTime + TimeSpan.FromMilliseconds(100), cancellationToken);
+        return log;
+    }
+
+    // EF's default (DbContextOptionsBuilder.ConfigureLoggingCacheTime), which the app does not change.
+    private static readonly TimeSpan LoggingCacheTime = TimeSpan.FromSeconds(1);
 
     public IReadOnlyList<string> Commands
     {

@@ -155,6 +155,17 @@ public sealed class LearningLoopScenarioTests(BrowserFixture browser)
     {
         var approvals = new ApprovalsPage(reviewer);
         await approvals.GotoAsync();
+        try
+        {
+            await Expect(approvals.Proposal(title)).ToBeVisibleAsync();
+        }
+        catch (PlaywrightException e)
+        {
+            // Once in CI (PostgreSQL, whole suite running) the fresh proposal was not listed: say what was instead.
+            await reviewer.ScreenshotAsync("learning-loop-failure-approvals");
+            throw new InvalidOperationException($"“{title}” is not in the approval queue, which shows: {await approvals.Table.InnerTextAsync()}", e);
+        }
+
         await approvals.Proposal(title).ClickAsync();
         var revision = new RevisionPage(reviewer);
         await Expect(revision.Approve).ToBeEnabledAsync();

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using FeedbackConsole.Core.Data;
 using FeedbackConsole.Core.Domain;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -60,11 +59,8 @@ public sealed class ApiKeyLookup(IDbContextFactory<FeedbackDbContext> contexts, 
         try
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            if (db.Database.GetDbConnection() is SqliteConnection sqlite)
-            {
-                // Wait for a busy database no longer than its busy timeout (not Microsoft.Data.Sqlite's 30 s).
-                sqlite.DefaultTimeout = 1;
-            }
+            // Wait for a busy database no longer than its busy timeout (not Microsoft.Data.Sqlite's 30 s).
+            using var shortWait = SqliteCommandWait.Shorten(db.Database.GetDbConnection(), seconds: 1);
 
             await db.ApiKeys.Where(k => k.Id == keyId).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), cancellationToken);
         }

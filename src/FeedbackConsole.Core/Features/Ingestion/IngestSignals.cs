@@ -407,12 +407,7 @@ public sealed partial class IngestSignals(
         GroupRequests.Record(group.Count);
         try
         {
-            var outcomes = await IngestionTransaction.RunAsync(contexts, (db, ct) => db switch
-            {
-                SqliteFeedbackDbContext sqlite => StoreAsync(sqlite, group, ct),
-                PostgresFeedbackDbContext postgres => StoreAsync(postgres, group, ct),
-                _ => throw new NotSupportedException(db.GetType().Name),
-            }, logger, CancellationToken.None);
+            var outcomes = await IngestionTransaction.RunAsync(contexts, (db, ct) => StoreAsync(db, group, ct), logger, CancellationToken.None);
             GroupDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             // Many requests (or signals) in this group, or requests waiting behind it: ingestion is saturated, and
             // enrichment slows down.
@@ -446,46 +441,15 @@ public sealed partial class IngestSignals(
         }
     }
 
-    // The writer's three lookups, compiled once per provider (a compiled query keeps the SQL of the first context it
-    // ran with): they run for every group, hundreds a second at saturation, inside the single SQLite writer's turn,
-    // where EF Core's per-query translation-cache lookup cost more than the lookups themselves.
-    private static class WriterQueries<TContext>
-        where TContext : FeedbackDbContext
-    {
-        public static readonly Func<TContext, Guid, CancellationToken, Task<ApplicationState?>> ApplicationOf =
-            EF.CompileAsyncQuery((TContext db, Guid id, CancellationToken _) =>
-                db.Applications.AsNoTracking().Where(a => a.Id == id).Select(a => new ApplicationState(a.RedactPii, a.ArchivedAt)).FirstOrDefault());
-
-        public static readonly Func<TContext, Guid, List<string>, IAsyncEnumerable<StoredSignal>> StoredSignals =
-            EF.CompileAsyncQuery((TContext db, Guid applicationId, List<string> ids) =>
-                db.Signals.AsNoTracking()
-                    .Where(s => s.ApplicationId == applicationId && ids.Contains(s.ExternalId))
-                    .Select(s => new StoredSignal(s.ExternalId, s.ContentHash)));
-
-        public static readonly Func<TContext, Guid, List<string>, IAsyncEnumerable<StoredInteraction>> StoredInteractions =
-            EF.CompileAsyncQuery((TContext db, Guid applicationId, List<string> ids) =>
-                db.Interactions.AsNoTracking()
-                    .Where(x => x.ApplicationId == applicationId && ids.Contains(x.ExternalId))
-                    .Select(x => new StoredInteraction(x.ExternalId, x.Id, x.EndUserId)));
-    }
-
-    private sealed record ApplicationState(bool RedactPii, DateTimeOffset? ArchivedAt);
-
-    private sealed record StoredSignal(string ExternalId, string ContentHash);
-
-    private sealed record StoredInteraction(string ExternalId, long Id, string? EndUserId);
-
-    // Generic in the provider's context only to reach that provider's compiled lookups (WriterQueries).
-    private static async Task<IngestOutcome[]> StoreAsync<TContext>(TContext db, List<PendingWrite> group, CancellationToken cancellationToken)
-        where TContext : FeedbackDbContext
+    private static async Task<IngestOutcome[]> StoreAsync(FeedbackDbContext db, List<PendingWrite> group, CancellationToken cancellationToken)
     {
         var outcomes = new IngestOutcome[group.Count];
         var rows = new List<Signal>();
         foreach (var byApplication in group.Select((write, index) => (write, index)).GroupBy(w => w.write.ApplicationId))
         {
             var applicationId = byApplication.Key;
-            var application = await WriterQueries<TContext>.ApplicationOf(db, applicationId, cancellationToken);
-            if (application is null || application.ArchivedAt is not null)
+            var application = await SignalWriterLookups.ApplicationAsync(db, applicationId, cancellationToken);
+            if (application is not { Archived: false } open)
             {
                 foreach (var (_, index) in byApplication)
                 {
@@ -498,12 +462,7 @@ public sealed partial class IngestSignals(
             var valid = byApplication.SelectMany(w => w.write.Drafts.OfType<SignalDraft>()).ToList();
             await IngestionTransaction.LockInteractionIdsAsync(db, applicationId, valid.Select(d => d.InteractionId), cancellationToken);
 
-            var ids = valid.Select(d => d.Id).Distinct().ToList();
-            var known = new Dictionary<string, string>(StringComparer.Ordinal);
-            await foreach (var (externalId, contentHash) in WriterQueries<TContext>.StoredSignals(db, applicationId, ids).WithCancellation(cancellationToken))
-            {
-                known[externalId] = contentHash;
-            }
+            var known = await SignalWriterLookups.StoredSignalsAsync(db, applicationId, valid.Select(d => d.Id).Distinct().ToList(), cancellationToken);
 
             // In queue order, so that of two requests carrying the same id the first is accepted and the later
             // one is answered as if it had come after the commit.
@@ -515,14 +474,10 @@ public sealed partial class IngestSignals(
 
             if (fresh.Count > 0)
             {
-                var interactionIds = fresh.Select(f => f.Draft.InteractionId).Distinct().ToList();
-                var interactions = new Dictionary<string, (long Id, string? EndUserId)>(StringComparer.Ordinal);
-                await foreach (var (externalId, id, endUserId) in WriterQueries<TContext>.StoredInteractions(db, applicationId, interactionIds).WithCancellation(cancellationToken))
-                {
-                    interactions[externalId] = (id, endUserId);
-                }
+                var interactions = await SignalWriterLookups.StoredInteractionsAsync(
+                    db, applicationId, fresh.Select(f => f.Draft.InteractionId).Distinct().ToList(), cancellationToken);
                 rows.AddRange(fresh.Select(f => f.Draft.ToEntity(
-                    applicationId, application.RedactPii, f.ReceivedAt,
+                    applicationId, open.RedactPii, f.ReceivedAt,
                     interactions.TryGetValue(f.Draft.InteractionId, out var stored) ? stored : null)));
             }
         }

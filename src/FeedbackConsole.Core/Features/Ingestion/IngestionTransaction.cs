@@ -50,13 +50,13 @@ internal static partial class IngestionTransaction
             {
                 await using var db = await contexts.CreateDbContextAsync(cancellationToken);
                 db.ChangeTracker.AutoDetectChangesEnabled = false;
+                // Microsoft.Data.Sqlite retries a busy statement itself until the command timeout (30 s by default)
+                // on top of the busy_timeout pragma; one second keeps each attempt to about the configured busy
+                // timeout, so that this loop, not an unbounded wait, decides.
+                using var shortWait = SqliteCommandWait.Shorten(db.Database.GetDbConnection(), seconds: 1);
                 SemaphoreSlim? writer = null;
                 if (db.Database.GetDbConnection() is SqliteConnection sqlite)
                 {
-                    // Microsoft.Data.Sqlite retries a busy statement itself until the command timeout (30 s by
-                    // default) on top of the busy_timeout pragma; one second keeps each attempt to about the
-                    // configured busy timeout, so that this loop, not an unbounded wait, decides.
-                    sqlite.DefaultTimeout = 1;
                     writer = SqliteWriters.GetOrAdd(sqlite.DataSource, _ => new SemaphoreSlim(1, 1));
                     if (!await writer.WaitAsync(WriterQueueTimeout, cancellationToken))
                     {

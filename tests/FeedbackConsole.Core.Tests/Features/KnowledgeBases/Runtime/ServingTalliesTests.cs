@@ -163,7 +163,7 @@ public sealed class ServingTalliesTests
         var engine = await cache.GetEngineAsync(kb!, kb!.Live!, Ct);
         var tallies = w.Host.Services.GetRequiredService<ServingTallies>();
         await using var db = await w.DbAsync();
-        using var log = EfCommandLog.Of(db);
+        using var log = await EfCommandLog.OfAsync(db, Ct);
 
         tallies.Record(engine, [new RetrievalHit(plain, plainRevision, 1, 0.5)]);
         Assert.Equal(1, await tallies.FlushAsync(Ct));
