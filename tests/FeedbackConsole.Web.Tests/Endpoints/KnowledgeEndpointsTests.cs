@@ -215,7 +215,7 @@ public sealed class KnowledgeEndpointsTests
         using var client = app.ApiClient(bot.Key);
         Assert.Equal(1, await VersionAsync());
 
-        await app.CreateReleaseAsync(kb, [new("Refund window", "Refunds are paid within 14 days.")], revise: first.EntryIds);
+        await app.CreateReleaseAsync(kb, [new("Refund window", "Refunds are paid within 14 days.")], revise: first.EntryIds, invalidate: false);
 
         // Documented staleness: the lookup lifetime plus the new index's build; the previous release answers meanwhile.
         var deadline = DateTime.UtcNow.AddSeconds(10);
@@ -234,5 +234,35 @@ public sealed class KnowledgeEndpointsTests
             using var response = await client.GetAsync(new Uri(Search("help-centre", "refund"), UriKind.Relative), Ct);
             return (await OkJsonAsync(response)).GetProperty("release").GetProperty("version").GetInt32();
         }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Start_WithWarmOnStart_BuildsTheLiveReleaseIndexBeforeAnyRequest(bool warm)
+    {
+        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
+        SeededKnowledgeRelease live;
+        await using (var before = new ConsoleAppFactory(database))
+        {
+            var bot = await before.CreateApplicationAsync("Support bot");
+            var kb = await before.CreateKnowledgeBaseAsync(bot.Id, "help-centre", KnowledgeBaseKind.Facts);
+            live = await before.CreateReleaseAsync(kb, HelpCentre);
+        }
+
+        // A restart: a new host on the same database, not asked anything yet.
+        await using var app = new ConsoleAppFactory(database, settings: new Dictionary<string, string?>
+        {
+            ["KnowledgeRuntime:WarmOnStart"] = warm ? "true" : "false",
+        });
+        var cache = app.Services.GetRequiredService<ReleaseIndexCache>();
+        var deadline = DateTime.UtcNow.AddSeconds(warm ? 10 : 2);
+        while (DateTime.UtcNow < deadline && !cache.HeldReleaseIds.Contains(live.Id))
+        {
+            await Task.Delay(50, Ct);
+        }
+
+        Assert.Equal(warm, cache.HeldReleaseIds.Contains(live.Id));
+        Assert.Equal(warm ? 1 : 0, cache.BuildCount);
     }
 }

@@ -44,10 +44,13 @@ internal static class KnowledgePayloads
 
     /// <summary>
     /// A release of new entries — or, for the first <paramref name="revise"/>.Count entries, new revisions of those
-    /// entries — made Live (the previous Live becomes Superseded) or Shadow.
+    /// entries — made Live (the previous Live becomes Superseded) or Shadow. Like a promotion on this instance, it
+    /// invalidates the app's release lookup, unless <paramref name="invalidate"/> is false (a promotion on another
+    /// instance, which this one learns of only when its lookup expires).
     /// </summary>
     public static async Task<SeededKnowledgeRelease> CreateReleaseAsync(
-        this ConsoleAppFactory app, Guid knowledgeBaseId, IReadOnlyList<KnowledgeSeedEntry> entries, ReleaseState state = ReleaseState.Live, IReadOnlyList<Guid>? revise = null)
+        this ConsoleAppFactory app, Guid knowledgeBaseId, IReadOnlyList<KnowledgeSeedEntry> entries, ReleaseState state = ReleaseState.Live,
+        IReadOnlyList<Guid>? revise = null, bool invalidate = true)
     {
         SeededKnowledgeRelease? result = null;
         await app.WithDbAsync(async db =>
@@ -110,8 +113,12 @@ internal static class KnowledgePayloads
             await db.SaveChangesAsync();
             result = new SeededKnowledgeRelease(release.Id, number, entryIds);
         });
-        // As a promotion does: the host's start-up warm-up may already have read the knowledge base's previous Live.
-        app.Services.GetRequiredService<ReleaseIndexCache>().Invalidate(knowledgeBaseId);
+        if (invalidate)
+        {
+            // As a promotion does: the host's start-up warm-up may already have read the knowledge base's previous Live.
+            app.Services.GetRequiredService<ReleaseIndexCache>().Invalidate(knowledgeBaseId);
+        }
+
         return result!;
     }
 
