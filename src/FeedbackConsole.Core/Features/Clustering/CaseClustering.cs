@@ -42,7 +42,27 @@ public static class CaseClustering
     /// recounts them (<see cref="CountAsync"/>, <see cref="ApplyRecountAsync"/>) later — once for many cases, since a recount reads all of a
     /// cluster's signals.
     /// </summary>
+    /// <remarks>
+    /// Only the case, its band rows and a new cluster change here, so their changes are detected on them alone: the
+    /// caller's context also tracks the chunk's interactions, signals and cases (hundreds to thousands of entities),
+    /// and a full DetectChanges at each of a case's saves made a chunk's clustering quadratic in its size (under
+    /// single-signal load it was ~45 % of clustering's CPU, inside the transaction that holds SQLite's one writer).
+    /// </remarks>
     public static async Task<IReadOnlyList<long>> ClusterAsync(FeedbackDbContext db, Case kase, IReadOnlyList<string> texts, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var detectAll = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return await ClusterDetectingLocallyAsync(db, kase, texts, now, cancellationToken);
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = detectAll;
+        }
+    }
+
+    private static async Task<IReadOnlyList<long>> ClusterDetectingLocallyAsync(FeedbackDbContext db, Case kase, IReadOnlyList<string> texts, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var shingles = MinHash.Shingles(texts);
         var signature = MinHash.Signature(shingles);
@@ -87,6 +107,7 @@ public static class CaseClustering
             else
             {
                 row.ClusterId = target.Value;
+                db.Entry(row).DetectChanges();
             }
         }
 
@@ -100,6 +121,7 @@ public static class CaseClustering
         }
 
         kase.ClusterId = target;
+        db.Entry(kase).DetectChanges();
         await db.SaveChangesAsync(cancellationToken);
         return new[] { target, previous }.OfType<long>().Distinct().ToList();
     }
