@@ -18,6 +18,14 @@ public static class CaseClustering
     /// <summary>Candidates compared exactly, those sharing the most bands first.</summary>
     public const int MaxCandidates = 20;
 
+    /// <summary>
+    /// Cases read per band of the new case: the band's most recent ones. Without a bound each enrichment read every
+    /// case sharing a band, so a cluster of 10,000 near-duplicates cost ~160,000 rows per new case, inside the
+    /// transaction that holds SQLite's one writer. A near-duplicate of a large cluster shares bands with its recent
+    /// members too, so it still finds the cluster.
+    /// </summary>
+    public const int CandidatesPerBand = 64;
+
     private const int TitleLength = 160;
 
     // Namespace of clustering's advisory locks (two-key form), apart from ingestion's and the audit chain's.
@@ -157,14 +165,25 @@ public static class CaseClustering
     private static async Task<long?> ChooseClusterAsync(
         FeedbackDbContext db, Case kase, HashSet<ulong> shingles, HashSet<long> bands, long? previous, CancellationToken cancellationToken)
     {
-        var bandList = bands.ToList();
-        var candidates = await db.CaseClusterBands.AsNoTracking()
-            .Where(b => b.ApplicationId == kase.ApplicationId && bandList.Contains(b.BandHash) && b.CaseId != kase.Id)
-            .GroupBy(b => new { b.CaseId, b.ClusterId })
+        // Each band's most recent cases (a range of the primary key, newest first), all in one statement; counted here,
+        // as EF Core does not translate a grouping over a union of limited queries (at most 16 × 64 rows).
+        IQueryable<CaseClusterBand>? sharing = null;
+        foreach (var band in bands.Order())
+        {
+            var recent = db.CaseClusterBands.AsNoTracking()
+                .Where(b => b.ApplicationId == kase.ApplicationId && b.BandHash == band && b.CaseId != kase.Id)
+                .OrderByDescending(b => b.CaseId)
+                .Take(CandidatesPerBand);
+            sharing = sharing is null ? recent : sharing.Concat(recent);
+        }
+
+        var rows = sharing is null ? [] : await sharing.Select(b => new { b.CaseId, b.ClusterId }).ToListAsync(cancellationToken);
+        var candidates = rows
+            .GroupBy(b => (b.CaseId, b.ClusterId))
             .Select(g => new { g.Key.CaseId, g.Key.ClusterId, Shared = g.Count() })
             .OrderByDescending(c => c.Shared).ThenBy(c => c.CaseId)
             .Take(MaxCandidates)
-            .ToListAsync(cancellationToken);
+            .ToList();
 
         if (candidates.Count > 0)
         {

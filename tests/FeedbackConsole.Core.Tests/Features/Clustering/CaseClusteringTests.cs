@@ -107,6 +107,33 @@ public sealed class CaseClusteringTests
         Assert.Equal(6 * MinHash.Bands, await db.CaseClusterBands.CountAsync(Ct) + await DuplicateBandsAsync(db));
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Enrichment_AClusterLargerThanTheCandidatesReadPerBand_StillTakesANewNearDuplicate(string provider)
+    {
+        await using var host = await CoreHost.StartAsync(provider);
+        var app = await AppAsync(host);
+        var members = CaseClustering.CandidatesPerBand + 6;
+        for (var i = 0; i < members; i++)
+        {
+            await AddComplaintAsync(host, app, $"r{i}", "What is the refund window?", "The refund window is 30 days, not 14.", $"user-{i}", i);
+        }
+
+        await AddComplaintAsync(host, app, "other", "How do I reset my password?", "You never said where the reset link is.", "user-x", members, SignalKind.Comment);
+        await DrainAsync(host);
+        await AddComplaintAsync(host, app, "late", "what is the refund window", "Wrong: the refund window is 30 days not 14", "user-late", members + 1);
+        await DrainAsync(host);
+
+        var clusters = await ClusterByTurnAsync(host);
+        var refund = clusters["r0"];
+        Assert.NotNull(refund);
+        Assert.Equal(members + 1, clusters.Values.Count(c => c == refund));
+        Assert.Equal(refund, clusters["late"]);
+        Assert.NotEqual(refund, clusters["other"]);
+        await using var db = await Db(host);
+        Assert.Equal(members + 1, (await db.CaseClusters.SingleAsync(c => c.Id == refund, Ct)).CaseCount);
+    }
+
     // A signature can repeat a band hash only by astronomic chance; counted so the assertion above is exact.
     private static async Task<int> DuplicateBandsAsync(FeedbackDbContext db) =>
         MinHash.Bands * await db.Cases.CountAsync(Ct) - await db.CaseClusterBands.CountAsync(Ct);
